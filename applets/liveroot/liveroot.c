@@ -1,0 +1,165 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * liveroot: turn a tiny initramfs into a complete live-Linux boot.
+ *
+ * Licensed under GPLv2, see file LICENSE in this source tree.
+ */
+//config:config LIVEROOT
+//config:	bool "liveroot (boot a live system from a squashfs/erofs image)"
+//config:	default y
+//config:	select VOLUMEID
+//config:	select FEATURE_BLKID_TYPE
+//config:	select FEATURE_VOLUMEID_ISO9660
+//config:	select FEATURE_VOLUMEID_EXT
+//config:	select FEATURE_VOLUMEID_FAT
+//config:	select FEATURE_VOLUMEID_SQUASHFS
+//config:	select FEATURE_VOLUMEID_EROFS
+//config:	select FEATURE_VOLUMEID_UDF
+//config:	help
+//config:	The whole stage of an initramfs for live media: wait for the boot
+//config:	media (by label, UUID or device, loading drivers by modalias),
+//config:	loop-mount the root image read-only (squashfs or erofs, direct
+//config:	I/O), add a tmpfs upper layer with overlayfs, all under
+//config:	/run/liveroot, then a switch_root that checks the new init before
+//config:	it deletes anything, moves every mount into the new root and
+//config:	reports the memory it freed. Failures end in a rescue shell.
+
+//applet:IF_LIVEROOT(APPLET(liveroot, BB_DIR_SBIN, BB_SUID_DROP))
+
+//kbuild:lib-$(CONFIG_LIVEROOT) += liveroot.o
+
+//usage:#define liveroot_trivial_usage
+//usage:       "[-n] [-C FILE] [NAME=VALUE | NAME]...\n"
+//usage:       "or: liveroot switch [-n] [-k] [-c CONSOLE] NEWROOT INIT [ARGS]"
+//usage:#define liveroot_full_usage "\n\n"
+//usage:       "Mount a live system's root (media, image, overlay; all under /run/liveroot)\n"
+//usage:       "and switch to it. Parameters come as NAME=VALUE arguments and as\n"
+//usage:       "liveroot.NAME=VALUE on the kernel command line, which wins.\n"
+//usage:     "\n	-n		Print the parameters and do nothing"
+//usage:     "\n	-C FILE		Read the kernel command line from FILE (/proc/cmdline)"
+//usage:     "\nParameters:"
+//usage:     "\n	media=SPEC	Boot media: LABEL=x, UUID=x or /dev/x (required)"
+//usage:     "\n	label=x		Same as media=LABEL=x"
+//usage:     "\n	image=PATH	Root image on the media (/live/root.sfs), squashfs or erofs"
+//usage:     "\n	timeout=SEC	Wait this long for the media (30, max 3600)"
+//usage:     "\n	rw=tmpfs[:SIZE]	Writable layer: tmpfs, SIZE like 256M or 50% (half of RAM)"
+//usage:     "\n	init=PATH	Init inside the new root (/sbin/init; plain init= works too)"
+//usage:     "\n	modules=a,b	Load these modules first"
+//usage:     "\n	break=WHEN	Shell at premount, postmount or preswitch; exit continues"
+//usage:     "\n	console=DEV	Console for init (/dev/console)"
+//usage:     "\n	quiet		No memory log on the console (still in /run/liveroot/log)"
+//usage:     "\n	debug		Print every step"
+//usage:     "\nswitch: check NEWROOT and INIT, move mounts, wipe rootfs, exec INIT"
+//usage:     "\n	-n		Dry run: check and print the plan"
+//usage:     "\n	-k		Kill processes that keep initramfs files busy"
+//usage:     "\n	-c CONSOLE	Console for INIT (/dev/console)"
+
+#include "libbb.h"
+#include "liveroot.h"
+
+/* Run a shell on the console and wait for it. */
+void lr_shell(const char *why)
+{
+	static const char *const sh[] = { "/bin/sh", NULL };
+	pid_t pid;
+
+	bb_error_msg("%s", why);
+	fflush_all();
+	pid = vfork();
+	if (pid < 0) {
+		bb_simple_perror_msg("vfork");
+		return;
+	}
+	if (pid == 0) {
+		setenv("PS1", "(liveroot) # ", 1);
+		execv(sh[0], (char **)sh);
+		_exit(127);
+	}
+	wait4pid(pid);
+}
+
+/* Never returns.  As PID 1 we must not exit (that is a kernel panic). */
+void lr_rescue(const char *why)
+{
+	char *msg = xasprintf("%s\nliveroot: rescue shell (the initramfs is intact); "
+			"'reboot -f' or 'poweroff -f' when done", why);
+	if (getpid() != 1) {
+		bb_error_msg("%s", why);
+		exit(EXIT_FAILURE);
+	}
+	for (;;) {
+		lr_shell(msg);
+		sleep(1);
+	}
+}
+
+static void rescue_on_die(void)
+{
+	if (G.switched)
+		return; /* rootfs is gone: nothing to run a shell from */
+	lr_rescue("liveroot failed (see the message above)");
+}
+
+static void stage_break(unsigned brk, unsigned at, const char *name)
+{
+	if (brk == at) {
+		char *m = xasprintf("break=%s: shell started; 'exit' continues the boot", name);
+		lr_shell(m);
+		free(m);
+	}
+}
+
+int liveroot_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
+int liveroot_main(int argc UNUSED_PARAM, char **argv)
+{
+	const char *cmdline = "/proc/cmdline";
+	struct lr_opts *o;
+	unsigned opt;
+	char *init_argv[2];
+
+	INIT_G();
+	o = &G.o;
+
+	if (argv[1] && strcmp(argv[1], "switch") == 0)
+		return lr_switch_main(argv + 1);
+
+	opt = getopt32(argv, "nC:", &cmdline);
+	argv += optind;
+	if (opt & 1)
+		o->flags |= LR_DRYRUN;
+	if (lr_parse_options(o, argv, cmdline) != 0) {
+		if (opt & 1)
+			return EXIT_FAILURE;
+		lr_rescue("bad parameters (see above)");
+	}
+	if (opt & 1) {
+		lr_print_options(o);
+		return EXIT_SUCCESS;
+	}
+	if (access(LR_COMPLETE, F_OK) != 0)
+		lr_rescue("the initramfs is incomplete (" LR_COMPLETE " missing): it did not fit "
+				"in RAM while the kernel unpacked it; give the machine more memory");
+
+	die_func = rescue_on_die;
+	if (lr_mount_run() != 0)
+		lr_rescue("can't set up " LR_RUN);
+	lr_memlog("start");
+	if (o->modules) {
+		lr_modprobe(o->modules);
+		lr_memlog("modules");
+	}
+	stage_break(o->brk, BRK_PREMOUNT, "premount");
+	if (lr_mount_media(o) != 0)
+		lr_rescue("no boot media");
+	lr_memlog("media");
+	if (lr_mount_stack(o) != 0)
+		lr_rescue("can't mount the root image");
+	lr_memlog("mounted");
+	stage_break(o->brk, BRK_POSTMOUNT, "postmount");
+	stage_break(o->brk, BRK_PRESWITCH, "preswitch");
+
+	init_argv[0] = (char *)o->init;
+	init_argv[1] = NULL;
+	lr_switch_root(LR_NEWROOT, o->init, init_argv, o->console, o->flags);
+	lr_rescue("can't switch to the new root");
+}

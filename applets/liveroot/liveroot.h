@@ -1,0 +1,103 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * liveroot: boot a live system from a squashfs/erofs image, all in one applet.
+ *
+ * Licensed under GPLv2, see file LICENSE in this source tree.
+ */
+#ifndef LIVEROOT_H
+#define LIVEROOT_H 1
+
+PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
+
+/* Where everything lives.  /run moves into the new root, so every helper
+ * mount stays visible (and releasable) after the switch. */
+#define LR_RUN          "/run"
+#define LR_DIR          "/run/liveroot"
+#define LR_MEDIA        LR_DIR "/media"
+#define LR_RW           LR_DIR "/rw"
+#define LR_LOG          LR_DIR "/log"
+#define LR_NEWROOT      "/newroot"
+/* Last file of the cpio archive: missing = the initramfs did not fit in RAM */
+#define LR_COMPLETE     "/etc/initramfs-complete"
+
+#define LR_MAX_VALUE    1024    /* longest accepted parameter value */
+#define LR_MAX_TIMEOUT  3600    /* seconds */
+
+enum {
+	LR_QUIET   = 1 << 0,    /* no memory log on the console */
+	LR_DEBUG   = 1 << 1,    /* print every step */
+	LR_DRYRUN  = 1 << 2,    /* parse, print the plan, change nothing */
+	LR_KILL    = 1 << 3,    /* switch: kill processes that pin rootfs */
+	LR_NOPID1  = 1 << 4,    /* switch: do not insist on being PID 1 */
+};
+
+enum { BRK_NONE, BRK_PREMOUNT, BRK_POSTMOUNT, BRK_PRESWITCH };
+
+/* Options, parsed once (applet arguments, then liveroot.* from the kernel
+ * command line, which wins). Strings point into malloced storage. */
+struct lr_opts {
+	const char *media;      /* LABEL=x, UUID=x or /dev/x */
+	const char *image;      /* path of the image on the media */
+	const char *init;       /* init inside the new root */
+	const char *rw;         /* "tmpfs" or "tmpfs:SIZE" */
+	const char *rw_size;    /* SIZE for the tmpfs (tmpfs size= syntax) */
+	const char *modules;    /* extra modules, comma separated */
+	const char *console;    /* console for init */
+	unsigned timeout;       /* seconds to wait for the media */
+	unsigned brk;           /* BRK_* */
+	unsigned flags;         /* LR_* */
+};
+
+/* Everything that changes while the applet runs lives in G. */
+struct globals {
+	struct lr_opts o;
+	unsigned long long mem_prev[4];  /* memory log: previous figures, KiB */
+	int have_prev;
+	int log_fd;                      /* LR_LOG, or -1 */
+	int switched;                    /* rootfs may be gone: no rescue there */
+	char *loaded;                    /* modaliases already handed to modprobe */
+} FIX_ALIASING;
+#define G (*ptr_to_globals)
+#define INIT_G() do { \
+	SET_PTR_TO_GLOBALS(xzalloc(sizeof(G))); \
+	G.log_fd = -1; \
+} while (0)
+
+/* options.c */
+int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file);
+void lr_print_options(const struct lr_opts *o);
+
+/* memlog.c */
+void lr_memlog(const char *stage);
+void lr_log(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+void lr_debug(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+void lr_open_log(void);
+
+/* media.c */
+int lr_coldplug(int wait_ms);
+int lr_modprobe(const char *names);
+int lr_find_media(const struct lr_opts *o, char **devp, const char **typep);
+int lr_mount_media(const struct lr_opts *o);
+
+/* image.c */
+int lr_mount_image(const struct lr_opts *o, const char *path, const char *target);
+
+/* stack.c */
+int lr_mount_run(void);
+int lr_mount_stack(const struct lr_opts *o);
+int lr_mkdir(const char *path);
+int lr_mount(const char *src, const char *target, const char *type,
+		unsigned long flags, const char *data);
+
+/* switch.c */
+int lr_switch_root(const char *newroot, const char *init, char **init_argv,
+		const char *console, unsigned flags);
+int lr_switch_main(char **argv);
+
+/* liveroot.c */
+void lr_rescue(const char *why) NORETURN;
+void lr_shell(const char *why);
+
+POP_SAVED_FUNCTION_VISIBILITY
+
+#endif

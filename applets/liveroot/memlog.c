@@ -1,0 +1,100 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * liveroot: the memory log.  One line per stage: seconds since boot,
+ * MemAvailable, MemFree, Shmem, Cached and the change since the previous
+ * stage, on the console (unless quiet) and in /run/liveroot/log.
+ *
+ * Licensed under GPLv2, see file LICENSE in this source tree.
+ */
+//kbuild:lib-$(CONFIG_LIVEROOT) += memlog.o
+
+#include "libbb.h"
+#include "liveroot.h"
+
+static const char mem_keys[] ALIGN1 =
+	"MemAvailable:\0" "MemFree:\0" "Shmem:\0" "Cached:\0";
+
+static void read_meminfo(unsigned long long v[4])
+{
+	char buf[2048];
+	int i;
+
+	memset(v, 0, 4 * sizeof(v[0]));
+	if (open_read_close("/proc/meminfo", buf, sizeof(buf) - 1) <= 0)
+		return;
+	buf[sizeof(buf) - 1] = '\0';
+	for (i = 0; i < 4; i++) {
+		const char *k = nth_string(mem_keys, i);
+		char *p = strstr(buf, k);
+		if (p)
+			v[i] = strtoull(p + strlen(k), NULL, 10);
+	}
+}
+
+static void log_write(const char *line)
+{
+	if (G.log_fd >= 0)
+		full_write(G.log_fd, line, strlen(line));
+}
+
+/* Open (append) /run/liveroot/log once /run is mounted. */
+void lr_open_log(void)
+{
+	if (G.log_fd < 0)
+		G.log_fd = open(LR_LOG, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+}
+
+void lr_log(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		bb_die_memory_exhausted();
+	va_end(ap);
+	fprintf(stderr, "liveroot: %s\n", s);
+	log_write(s);
+	log_write("\n");
+	free(s);
+}
+
+void lr_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!(G.o.flags & LR_DEBUG))
+		return;
+	va_start(ap, fmt);
+	fputs("liveroot: debug: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void lr_memlog(const char *stage)
+{
+	unsigned long long v[4];
+	long long d[4];
+	char up[32];
+	char *line;
+	int i;
+
+	if (open_read_close("/proc/uptime", up, sizeof(up) - 1) <= 0)
+		strcpy(up, "0");
+	up[sizeof(up) - 1] = '\0';
+	*strchrnul(up, ' ') = '\0';
+
+	read_meminfo(v);
+	for (i = 0; i < 4; i++)
+		d[i] = G.have_prev ? (long long)(v[i] - G.mem_prev[i]) : 0;
+	line = xasprintf("mem %-10s t=%ss avail=%llu(%+lld) free=%llu(%+lld)"
+			" shmem=%llu(%+lld) cached=%llu(%+lld) KiB\n",
+			stage, up, v[0], d[0], v[1], d[1], v[2], d[2], v[3], d[3]);
+	if (!(G.o.flags & LR_QUIET))
+		fprintf(stderr, "liveroot: %s", line);
+	log_write(line);
+	free(line);
+	memcpy(G.mem_prev, v, sizeof(v));
+	G.have_prev = 1;
+}
