@@ -294,6 +294,8 @@ static void check_processes(dev_t rootdev, unsigned flags)
 		if (p->pid == self)
 			continue;
 		sprintf(path, "/proc/%u/exe", p->pid);
+		if (access(path, F_OK) != 0)
+			continue; /* a kernel thread: pins nothing */
 		if (on_rootfs(path, rootdev))
 			why = "runs a program";
 		sprintf(path, "/proc/%u/cwd", p->pid);
@@ -424,6 +426,7 @@ struct level {
 	char **dirs;        /* subdirectories still to visit */
 	unsigned n, i;
 	char *name;         /* this directory's name in its parent */
+	int fd;             /* open directory, or -1 when evicted */
 	dev_t dev;
 	ino_t ino;
 };
@@ -441,13 +444,13 @@ static unsigned long long file_bytes(const struct stat *st)
 	return ((unsigned long long)st->st_size + 4095) & ~4095ULL;
 }
 
-/* Unlink everything but directories in fd; collect the subdirectories
+/* Unlink everything but directories in lv->fd; collect the subdirectories
  * that are on the same filesystem. */
-static void wipe_files(int fd, struct level *lv, struct wipe *w)
+static void wipe_files(struct level *lv, struct wipe *w)
 {
 	DIR *d;
 	struct dirent *de;
-	int dfd = dup(fd);
+	int dfd = openat(lv->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	lv->dirs = NULL;
 	lv->n = lv->i = 0;
@@ -462,7 +465,7 @@ static void wipe_files(int fd, struct level *lv, struct wipe *w)
 
 		if (DOT_OR_DOTDOT(de->d_name))
 			continue;
-		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		if (fstatat(lv->fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			w->errors++;
 			continue;
 		}
@@ -474,7 +477,7 @@ static void wipe_files(int fd, struct level *lv, struct wipe *w)
 			lv->dirs[lv->n++] = xstrdup(de->d_name);
 			continue;
 		}
-		if (unlinkat(fd, de->d_name, 0) == 0) {
+		if (unlinkat(lv->fd, de->d_name, 0) == 0) {
 			w->files++;
 			w->bytes += file_bytes(&st);
 		} else
@@ -483,99 +486,125 @@ static void wipe_files(int fd, struct level *lv, struct wipe *w)
 	closedir(d);
 }
 
-/* Iterative: one directory fd open at a time, ".." to climb back (checked
- * against the recorded dev/inode), so depth costs memory, not stack or fds. */
+/* Open NAME below PARENT as the directory recorded (or to be recorded) in lv. */
+static int open_level(int parent, const char *name, struct level *lv, int check)
+{
+	struct stat st;
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0
+	 || (check && (st.st_dev != lv->dev || st.st_ino != lv->ino))
+	) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	lv->dev = st.st_dev;
+	lv->ino = st.st_ino;
+	return fd;
+}
+
+/* Iterative, no recursion: an fd per level while fds last; when they run
+ * out, middle levels are closed and later re-opened by name from the
+ * nearest open ancestor (checked against the recorded dev/inode).  ".."
+ * is never used: it would climb into the new root mounted over rootfs. */
 static void wipe_tree(int rootfd, struct wipe *w)
 {
-	struct level *stack = NULL;
-	unsigned depth = 0, cap = 0;
+	struct level *stack;
+	unsigned depth = 0, cap = 64, k;
 	struct stat st;
-	int fd = dup(rootfd);
 
-	if (fd < 0 || fstat(fd, &st) != 0) {
+	if (fstat(rootfd, &st) != 0) {
 		w->errors++;
 		return;
 	}
 	w->dev = st.st_dev;
-	cap = 64;
 	stack = xzalloc(cap * sizeof(stack[0]));
+	stack[0].fd = rootfd;
 	stack[0].dev = st.st_dev;
 	stack[0].ino = st.st_ino;
-	wipe_files(fd, &stack[0], w);
+	wipe_files(&stack[0], w);
 
 	for (;;) {
 		struct level *lv = &stack[depth];
 
 		if (lv->i < lv->n) {
 			char *name = lv->dirs[lv->i++];
-			int cfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (cfd < 0 || fstat(cfd, &st) != 0 || st.st_dev != w->dev) {
+			struct level *c;
+			int cfd;
+
+			if (depth + 1 == cap) {
+				cap *= 2;
+				stack = xrealloc(stack, cap * sizeof(stack[0]));
+				lv = &stack[depth];
+			}
+			c = &stack[depth + 1];
+			cfd = open_level(lv->fd, name, c, 0);
+			if (cfd < 0 && errno == EMFILE) {
+				/* out of fds: keep the root and this level only */
+				for (k = 1; k < depth; k++) {
+					if (stack[k].fd >= 0)
+						close(stack[k].fd);
+					stack[k].fd = -1;
+				}
+				cfd = open_level(lv->fd, name, c, 0);
+			}
+			if (cfd < 0 || c->dev != w->dev) {
 				if (cfd >= 0)
 					close(cfd);
 				w->errors++;
 				free(name);
 				continue;
 			}
-			close(fd);
-			fd = cfd;
-			if (++depth == cap) {
-				cap *= 2;
-				stack = xrealloc(stack, cap * sizeof(stack[0]));
-			}
-			lv = &stack[depth];
-			lv->name = name;
-			lv->dev = st.st_dev;
-			lv->ino = st.st_ino;
-			wipe_files(fd, lv, w);
+			depth++;
+			c->fd = cfd;
+			c->name = name;
+			wipe_files(c, w);
 			continue;
 		}
 		/* this level is done */
 		free(lv->dirs);
 		if (depth == 0)
 			break;
-		{
-			int pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			struct level *up = &stack[depth - 1];
-			if (pfd < 0 || fstat(pfd, &st) != 0
-			 || st.st_dev != up->dev || st.st_ino != up->ino
-			) {
-				/* moved under us: stop rather than delete elsewhere */
+		close(lv->fd);
+		depth--;
+		if (stack[depth].fd < 0) {
+			/* re-open the evicted levels down from the nearest open one */
+			for (k = depth; stack[k].fd < 0; k--)
+				continue;
+			for (k++; k <= depth; k++) {
+				stack[k].fd = open_level(stack[k - 1].fd, stack[k].name, &stack[k], 1);
+				if (stack[k].fd < 0)
+					break;
+			}
+			if (k <= depth) {
+				/* renamed under us: stop rather than guess */
 				bb_error_msg("wipe: lost track of the directory tree; stopping");
-				if (pfd >= 0)
-					close(pfd);
 				w->errors++;
-				while (depth > 0) {
-					free(stack[depth].name);
-					depth--;
-				}
 				break;
 			}
-			close(fd);
-			fd = pfd;
 		}
-		if (unlinkat(fd, lv->name, AT_REMOVEDIR) == 0)
+		if (unlinkat(stack[depth].fd, lv->name, AT_REMOVEDIR) == 0)
 			w->dirs++;
 		else
 			w->errors++;
 		free(lv->name);
-		depth--;
 	}
-	close(fd);
 	free(stack);
 }
 
 /* --- the whole switch -------------------------------------------------- */
 
-static void to_console(const char *console)
+/* fd: the console, opened before the switch (the path is the old root's) */
+static void to_console(int fd)
 {
-	int fd = open(console, O_RDWR | O_NOCTTY);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
 }
 
 int lr_switch_root(const char *newroot, const char *init, char **init_argv,
@@ -636,7 +665,6 @@ int lr_switch_root(const char *newroot, const char *init, char **init_argv,
 		bb_perror_msg("console %s", console);
 		return -1;
 	}
-	close(cfd);
 
 	/* 2. processes */
 	check_processes(pst.st_dev, flags);
@@ -645,6 +673,7 @@ int lr_switch_root(const char *newroot, const char *init, char **init_argv,
 	if (move_mounts(newroot, flags) != 0 && !(flags & LR_DRYRUN))
 		lr_log("warning: not every mount could be moved (see above)");
 	if (flags & LR_DRYRUN) {
+		close(cfd);
 		printf("would switch to %s (/ is %s) and exec %s\n", newroot, fstype, init);
 		return 0;
 	}
@@ -653,11 +682,13 @@ int lr_switch_root(const char *newroot, const char *init, char **init_argv,
 	rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0) {
 		bb_simple_perror_msg("open /");
+		close(cfd);
 		return -1;
 	}
 	if (chdir(newroot) != 0 || mount(".", "/", NULL, MS_MOVE, NULL) != 0) {
 		bb_perror_msg("moving %s onto /", newroot);
 		close(rootfd);
+		close(cfd);
 		xchdir("/");
 		return -1;
 	}
@@ -671,7 +702,8 @@ int lr_switch_root(const char *newroot, const char *init, char **init_argv,
 	memset(&w, 0, sizeof(w));
 	wipe_tree(rootfd, &w);
 	if (fstatfs(rootfd, &sfs) == 0 && (unsigned)sfs.f_type == TMPFS_MAGIC)
-		lr_log("freed %llu KiB of initramfs (rootfs now holds %llu KiB)",
+		lr_log("freed %llu KiB of initramfs (rootfs now holds %llu KiB, "
+				"with this program's own file until it execs init)",
 				w.bytes / 1024,
 				(unsigned long long)(sfs.f_blocks - sfs.f_bfree) * sfs.f_bsize / 1024);
 	else
@@ -682,7 +714,7 @@ int lr_switch_root(const char *newroot, const char *init, char **init_argv,
 	lr_memlog("switched");
 
 	/* 6. exec */
-	to_console(console);
+	to_console(cfd);
 	execv(init, init_argv);
 	bb_perror_msg("exec %s", init);
 	{

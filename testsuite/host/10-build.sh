@@ -1,0 +1,54 @@
+# The build products: static uClibc-ng BusyBox, the applet's help, every
+# configured applet runs, the size limits.
+. "$T/lib/testlib.sh"
+
+case $(file -b "$BUSYBOX") in
+*statically\ linked*) pass "busybox is static" ;;
+*) fail "busybox is static" "$(file -b "$BUSYBOX")" ;;
+esac
+if [ "${LIBC:-uclibc}" = uclibc ]; then
+	unstripped=$TOP/build/busybox-uclibc/busybox_unstripped
+	if nm "$unstripped" 2>/dev/null | grep -q ' __uClibc_main$'; then
+		pass "busybox is linked against uClibc-ng"
+	else
+		fail "busybox is linked against uClibc-ng" "no __uClibc_main in $unstripped"
+	fi
+else
+	skip "busybox is linked against uClibc-ng" "LIBC=$LIBC"
+fi
+
+"$BUSYBOX" liveroot --help >"$TWORK/help.txt" 2>&1
+has "liveroot --help lists every parameter" "$TWORK/help.txt" "^Usage: liveroot" \
+	"media=" "label=" "image=" "timeout=" "rw=" "init=" "modules=" "break=" \
+	"console=" "quiet" "debug" "switch"
+# README documents every parameter too
+for p in media label image timeout rw init modules break console quiet debug; do
+	grep -q "liveroot\.$p" "$TOP/README.md" || { fail "README documents liveroot.$p"; continue; }
+done
+pass "README documents the parameters"
+
+bad=
+for a in $("$BUSYBOX" --list); do
+	out=$("$BUSYBOX" "$a" --help 2>&1)
+	case $out in *Usage:*|*"built-in"*) ;; *) bad="$bad $a" ;; esac
+done
+[ -z "$bad" ] && pass "every applet in the config runs ($("$BUSYBOX" --list | wc -l) applets)" ||
+	fail "every applet in the config runs" "no usage from:$bad"
+# the applets the issue lists are in
+need="sh ash mount umount losetup modprobe insmod blkid findfs ls cat cp mkdir dmesg free df sleep poweroff reboot switch_root liveroot"
+miss=
+for a in $need; do "$BUSYBOX" --list | grep -qx "$a" || miss="$miss $a"; done
+[ -z "$miss" ] && pass "configured applets present" || fail "configured applets present" "missing:$miss"
+
+sz=$(wc -c <"$INITRAMFS")
+[ "$sz" -le 2000000 ] && pass "initramfs <= 2 MB ($sz bytes)" || fail "initramfs <= 2 MB" "$sz bytes"
+un=$(sed -n 's/^unpacked (cpio) *//p' "$INITRAMFS.sizes")
+[ -n "$un" ] && [ "$un" -le 4194304 ] && pass "initramfs unpacked <= 4 MiB ($un bytes)" ||
+	fail "initramfs unpacked <= 4 MiB" "$un bytes"
+bb=$(wc -c <"$BUSYBOX")
+[ "$bb" -le 400000 ] && pass "busybox <= 400 KB ($bb bytes)" || fail "busybox <= 400 KB" "$bb bytes"
+# the marker is the last file of the archive, busybox the first
+lst=$INITRAMFS.list
+[ "$(grep -v '^#' "$lst" | grep . | tail -1 | awk '{print $2}')" = /etc/initramfs-complete ] &&
+	pass "completion marker is the last archive entry" ||
+	fail "completion marker is the last archive entry" "$(tail -1 "$lst")"

@@ -1,0 +1,64 @@
+# Option parsing: applet arguments, the kernel command line (wins), bad
+# and overlong values.  `liveroot -n -C FILE` parses and prints.
+. "$T/lib/testlib.sh"
+BB=$BUSYBOX
+cl=$TWORK/cmdline
+
+parse() { # CMDLINE ARGS... -> stdout+stderr, status
+	printf '%s\n' "$1" >"$cl"; shift
+	"$BB" liveroot -n -C "$cl" "$@" 2>&1
+}
+expect() { # NAME KEY=VALUE CMDLINE ARGS...
+	n=$1 kv=$2 c=$3; shift 3
+	out=$(parse "$c" "$@")
+	echo "$out" | grep -qxF "$kv" && pass "$n" || fail "$n" "wanted $kv, got: $(echo "$out" | tr '\n' ' ')"
+}
+refuse() { # NAME PATTERN CMDLINE ARGS...
+	n=$1 pat=$2 c=$3; shift 3
+	if out=$(parse "$c" "$@"); then fail "$n" "accepted: $(echo "$out" | tr '\n' ' ')"; return; fi
+	echo "$out" | grep -qE -- "$pat" && pass "$n" || fail "$n" "message: $out"
+}
+
+expect "defaults: image" "image=/live/root.sfs" "liveroot.label=X"
+expect "defaults: init" "init=/sbin/init" "liveroot.label=X"
+expect "defaults: timeout" "timeout=30" "liveroot.label=X"
+expect "defaults: rw" "rw=tmpfs" "liveroot.label=X"
+expect "label= becomes media=LABEL=" "media=LABEL=LIVE" "quiet liveroot.label=LIVE"
+expect "media=UUID=" "media=UUID=1234-ABCD" "liveroot.media=UUID=1234-ABCD"
+expect "media=/dev/" "media=/dev/sr0" "liveroot.media=/dev/sr0"
+expect "argument used without cmdline" "media=LABEL=ARG" "" media=LABEL=ARG
+expect "kernel command line wins" "media=LABEL=K" "liveroot.media=LABEL=K" media=LABEL=ARG
+expect "quoted value with a space" "image=/a b/c.sfs" 'liveroot.label=X "liveroot.image=/a b/c.sfs"'
+expect "timeout" "timeout=5" "liveroot.label=X liveroot.timeout=5"
+expect "rw size" "rw_size=256M" "liveroot.label=X liveroot.rw=tmpfs:256M"
+expect "rw percent" "rw_size=50%" "liveroot.label=X liveroot.rw=tmpfs:50%"
+expect "plain init=" "init=/bin/sh" "init=/bin/sh liveroot.label=X"
+expect "liveroot.init= beats init=" "init=/x/init" "liveroot.init=/x/init init=/bin/sh liveroot.label=X"
+expect "liveroot.init= beats a later init=" "init=/x/init" "liveroot.label=X liveroot.init=/x/init init=/bin/sh"
+expect "break" "break=postmount" "liveroot.label=X liveroot.break=postmount"
+expect "modules" "modules=ext4,vfat" "liveroot.label=X liveroot.modules=ext4,vfat"
+expect "quiet" "quiet=1" "liveroot.label=X liveroot.quiet"
+expect "debug" "debug=1" "liveroot.label=X liveroot.debug"
+expect "after -- is init's" "timeout=30" "liveroot.label=X -- liveroot.timeout=5"
+
+refuse "no media" "no media given" "quiet"
+refuse "unknown parameter" "unknown parameter 'imgae'" "liveroot.label=X liveroot.imgae=/a"
+refuse "timeout not a number" "timeout=ten" "liveroot.label=X liveroot.timeout=ten"
+refuse "timeout absurd" "0 to 3600" "liveroot.label=X liveroot.timeout=99999999999"
+refuse "timeout negative" "timeout=-1" "liveroot.label=X liveroot.timeout=-1"
+refuse "rw zero size" "rw=tmpfs:0" "liveroot.label=X liveroot.rw=tmpfs:0"
+refuse "rw percent > 100" "rw=tmpfs:150%" "liveroot.label=X liveroot.rw=tmpfs:150%"
+refuse "rw garbage" "rw=ramdisk" "liveroot.label=X liveroot.rw=ramdisk"
+refuse "image relative" "absolute path" "liveroot.label=X liveroot.image=live/root.sfs"
+refuse "image with .." "without '..'" "liveroot.label=X liveroot.image=/live/../../etc/x"
+refuse "init with .." "without '..'" "liveroot.label=X liveroot.init=/../sbin/init"
+refuse "media bad form" "LABEL=" "liveroot.media=LIVE"
+refuse "empty label" "empty label" "liveroot.media=LABEL="
+refuse "break bad" "premount, postmount or preswitch" "liveroot.label=X liveroot.break=later"
+refuse "modules bad chars" "module names" "liveroot.label=X liveroot.modules=a;rm"
+refuse "value needed" "needs a value" "liveroot.label=X liveroot.image="
+long=$(head -c 3000 /dev/zero | tr '\0' a)
+refuse "overlong value" "too long" "liveroot.label=$long"
+refuse "overlong image" "too long" "liveroot.label=X liveroot.image=/$long"
+refuse "bad argument" "unknown parameter 'bogus'" "liveroot.label=X" bogus=1
+refuse "missing -C file" "nonexistent" "" -C /nonexistent/cmdline media=LABEL=X

@@ -1,0 +1,64 @@
+# Namespace tests: a private mount + PID namespace where a tmpfs stands in
+# for rootfs and the applet runs as PID 1 (see testsuite/ns/).
+#
+# ns_prepare: fresh rootfs in $R (a tmpfs mounted in the host namespace, so
+#   the test can look at what the wipe left), with busybox, /proc, /dev and
+#   a rescue /bin/sh that says RESCUE, lists / and powers off (in a PID
+#   namespace, poweroff ends the namespace's init).  $NEW: the staging tree
+#   of the new root (busybox + an init script that reports and exits).
+# ns_run NAME [liveroot switch ARGS...]: mount a tmpfs on $R/newroot inside
+#   the namespace, copy $NEW into it, run $PRE (shell, inside the
+#   namespace, before the switch), chroot and exec `liveroot switch`.
+#   Output: $TWORK/NAME.out.
+R=$TWORK/nsroot
+NEW=$TWORK/nsnew
+
+ns_cleanup() {
+	umount -l "$R" 2>/dev/null
+	rm -rf "$NEW"
+}
+
+ns_prepare() {
+	ns_cleanup
+	mkdir -p "$R"
+	mount -t tmpfs -o size=512m nsroot "$R" || return 1
+	mkdir -p "$R/bin" "$R/proc" "$R/dev" "$R/newroot" "$R/etc"
+	cp "$BUSYBOX" "$R/bin/busybox"
+	printf '#!/bin/busybox sh\necho RESCUE\n/bin/busybox ls -a /\n/bin/busybox poweroff -f\n' >"$R/bin/sh"
+	chmod 755 "$R/bin/sh"
+	echo initramfs-file >"$R/etc/marker"
+	rm -rf "$NEW"
+	mkdir -p "$NEW/bin" "$NEW/sbin" "$NEW/proc" "$NEW/dev" "$NEW/etc"
+	cp "$BUSYBOX" "$NEW/bin/busybox"
+	ln -s busybox "$NEW/bin/sh"
+	cat >"$NEW/sbin/init" <<'EOI'
+#!/bin/sh
+echo "NEWINIT pid=$$"
+while read -r l; do echo "MOUNT $l"; done </proc/self/mountinfo
+walk() {
+	for f in "$1"/* "$1"/.[!.]*; do
+		[ -e "$f" ] || [ -L "$f" ] || continue
+		echo "FILE $f"
+		case $f in /proc|/dev|/sys) continue ;; esac
+		[ -d "$f" ] && [ ! -L "$f" ] && walk "$f"
+	done
+}
+walk ""
+EOI
+	chmod 755 "$NEW/sbin/init"
+	PRE=
+}
+
+ns_run() {
+	n=$1; shift
+	timeout -k 5 120 unshare --mount --pid --fork --propagation private sh -c '
+		R=$1 NEW=$2 PRE=$3; shift 3
+		mount -t proc proc "$R/proc" || exit 1
+		mount --bind /dev "$R/dev" || exit 1
+		mount -t tmpfs newroot "$R/newroot" || exit 1
+		cp -a "$NEW/." "$R/newroot/"
+		eval "$PRE"
+		exec chroot "$R" /bin/busybox liveroot switch "$@"
+	' sh "$R" "$NEW" "$PRE" "$@" </dev/null 2>&1 | cat >"$TWORK/$n.out"
+	# (a pipe: the console the switch reopens must append, not overwrite)
+}

@@ -1,0 +1,34 @@
+# Sourced by every test file.  Each case ends in pass, fail or skip.
+: "${RESULTS:?run the tests through testsuite/run}"
+pass() { echo "PASS: $1"; echo "pass $1" >>"$RESULTS"; }
+fail() { echo "FAIL: $1${2:+: $2}"; echo "fail $1" >>"$RESULTS"; }
+skip() { echo "SKIP: $1${2:+: $2}"; echo "skip $1" >>"$RESULTS"; }
+
+# check NAME COMMAND...: pass if COMMAND succeeds
+check() {
+	n=$1; shift
+	if "$@" >"$TWORK/check.out" 2>&1; then pass "$n"
+	else fail "$n" "$(tail -3 "$TWORK/check.out" | tr '\n' ' ')"; fi
+}
+# has NAME FILE PATTERN...: pass if FILE has a line matching each (grep -E)
+has() {
+	n=$1 f=$2; shift 2
+	for p in "$@"; do
+		if ! grep -qE -- "$p" "$f"; then fail "$n" "no line matching '$p' in $f"; return; fi
+	done
+	pass "$n"
+}
+# hasnt NAME FILE PATTERN: pass if no line matches
+hasnt() {
+	if grep -qE -- "$3" "$2"; then fail "$1" "unexpected: $(grep -E -m1 -- "$3" "$2")"
+	else pass "$1"; fi
+}
+# report FILE KEY: the R: lines of a boot log with that key, key removed
+report() { sed -n "s/^R:$2 //p" "$1"; }
+
+# boot NAME [qemu-boot options]: boot the test kernel/initramfs, log in
+# $TWORK/NAME.log; returns qemu-boot's status
+boot() {
+	n=$1; shift
+	"$T/lib/qemu-boot" -q -k "$VMLINUZ" -i "${BOOT_INITRD:-$INITRAMFS}" "$@" "$TWORK/$n.log"
+}
