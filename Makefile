@@ -26,7 +26,7 @@ INITRAMFS := $(OUT)/initramfs.img
 export DL_DIR SOURCE_DATE_EPOCH JOBS KERNEL_VERSION
 
 APPLET_SRC := $(wildcard applets/liveroot/*)
-BB_PATCHES := $(wildcard patches/busybox/*.patch)
+BB_PATCHES := $(wildcard patches/busybox/*.patch) patches/busybox/series
 UC_PATCHES := $(wildcard patches/uclibc/*.patch)
 
 HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \

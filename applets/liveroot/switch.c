@@ -9,7 +9,8 @@
  * 2. processes that keep files of rootfs busy are reported (-k: killed);
  * 3. every mount on rootfs outside NEWROOT moves to the same path inside
  *    NEWROOT (or is detached and reported when that path does not exist);
- * 4. NEWROOT moves onto /, chroot;
+ * 4. pivot_root, or where / can't be pivoted (rootfs), NEWROOT moves onto /
+ *    and we chroot;
  * 5. rootfs is wiped through a saved fd: no symlink followed, no mount
  *    crossed, directories removed too, no recursion;
  * 6. console, exec INIT; if that still fails, NEWROOT's /bin/sh.
@@ -685,17 +686,33 @@ int lr_switch_root(const char *newroot, const char *init, char **init_argv,
 		close(cfd);
 		return -1;
 	}
-	if (chdir(newroot) != 0 || mount(".", "/", NULL, MS_MOVE, NULL) != 0) {
-		bb_perror_msg("moving %s onto /", newroot);
+	if (chdir(newroot) != 0) {
+		bb_perror_msg("chdir %s", newroot);
 		close(rootfd);
 		close(cfd);
-		xchdir("/");
 		return -1;
 	}
-	if (chroot(".") != 0 || chdir("/") != 0) {
-		/* the new root is mounted on / already: carry on with it */
-		bb_simple_perror_msg("chroot into the new root");
+	/* pivot_root works where / is an ordinary mount; the kernel's initial
+	 * rootfs can't be pivoted (EINVAL): move the new root over it then */
+	if (syscall(SYS_pivot_root, ".", ".") == 0) {
+		if (umount2(".", MNT_DETACH) != 0)
+			bb_simple_perror_msg("warning: detaching the old root");
+		lr_debug("switched with pivot_root");
+	} else {
+		lr_debug("pivot_root: %s; moving %s onto / instead", strerror(errno), newroot);
+		if (mount(".", "/", NULL, MS_MOVE, NULL) != 0) {
+			bb_perror_msg("moving %s onto /", newroot);
+			close(rootfd);
+			close(cfd);
+			xchdir("/");
+			return -1;
+		}
+		if (chroot(".") != 0)
+			/* the new root is mounted on / already: carry on with it */
+			bb_simple_perror_msg("chroot into the new root");
 	}
+	if (chdir("/") != 0)
+		bb_simple_perror_msg("chdir /");
 	G.switched = 1;
 
 	/* 5. wipe */

@@ -57,3 +57,8 @@ lst=$INITRAMFS.list
 [ "$(grep -v '^#' "$lst" | grep . | tail -1 | awk '{print $2}')" = /etc/initramfs-complete ] &&
 	pass "completion marker is the last archive entry" ||
 	fail "completion marker is the last archive entry" "$(tail -1 "$lst")"
+# patches/busybox/series names every patch, in order
+s=$(grep -v '^#' "$TOP/patches/busybox/series" | grep . | tr '\n' ' ')
+p=$(cd "$TOP/patches/busybox" && ls *.patch | sort | tr '\n' ' ')
+[ "$s" = "$p" ] && pass "patches/busybox/series lists every patch in order" ||
+	fail "patches/busybox/series lists every patch in order" "series: $s; files: $p"
