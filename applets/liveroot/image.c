@@ -11,6 +11,8 @@
 #include "libbb.h"
 #include "liveroot.h"
 #include <sys/mount.h>
+#include <sys/sendfile.h>
+#include <sys/syscall.h>
 #include <linux/loop.h>
 
 #ifndef LOOP_CONFIGURE
@@ -25,6 +27,17 @@ struct loop_config {
 #ifndef LOOP_CTL_GET_FREE
 # define LOOP_CTL_GET_FREE 0x4C82
 #endif
+
+/* uClibc-ng 1.0.35 has no wrapper */
+static ssize_t copy_range(int in, int out, size_t len)
+{
+#ifdef __NR_copy_file_range
+	return syscall(__NR_copy_file_range, in, NULL, out, NULL, len, 0);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
 
 /* "squashfs", "erofs" or NULL */
 static const char *image_type(int fd)
@@ -122,7 +135,7 @@ static int loop_attach(int fd, const char *file, char *dev, size_t devsz, int *d
 	return lfd;
 }
 
-int lr_mount_image(const struct lr_opts *o UNUSED_PARAM, const char *path, const char *target)
+int lr_mount_image(const char *path, const char *target)
 {
 	char dev[32];
 	const char *type;
@@ -140,17 +153,27 @@ int lr_mount_image(const struct lr_opts *o UNUSED_PARAM, const char *path, const
 		close(fd);
 		return -1;
 	}
+	if (lr_mkdir(target) != 0) {
+		close(fd);
+		return -1;
+	}
+	/* erofs can mount a file by itself on kernels with
+	 * EROFS_FS_BACKED_BY_FILE (6.12+): no loop device at all */
+	if (strcmp(type, "erofs") == 0
+	 && lr_mount(path, target, type, MS_RDONLY | MS_NODEV | MS_SILENT, NULL) == 0
+	) {
+		lr_log("mounted %s (erofs, straight from the file, no loop device) read-only on %s",
+				path, target);
+		close(fd);
+		return 0;
+	}
 	lfd = loop_attach(fd, path, dev, sizeof(dev), &dio);
 	close(fd);  /* the loop device holds its own reference */
 	if (lfd < 0)
 		return -1;
-	if (lr_mkdir(target) != 0) {
-		close(lfd);
-		return -1;
-	}
 	rc = lr_mount(dev, target, type, MS_RDONLY | MS_NODEV, NULL);
 	if (rc != 0)
-		bb_perror_msg("mount %s (%s on %s) on %s", type, dev, path, target);
+		bb_perror_msg("mount %s (%s on %s) on %s: damaged image?", type, dev, path, target);
 	else
 		lr_log("mounted %s (%s, %s, direct I/O %s) read-only on %s", path, type, dev,
 				dio ? "on" : "off: the backing filesystem can't do it", target);
@@ -158,4 +181,336 @@ int lr_mount_image(const struct lr_opts *o UNUSED_PARAM, const char *path, const
 	 * the mount, or nobody if the mount failed */
 	close(lfd);
 	return rc;
+}
+
+/* --- checksums and copy to RAM ------------------------------------------ */
+
+#define SHA256_HEX 64
+
+static void hex(char *out, const uint8_t *h)
+{
+	int i;
+	for (i = 0; i < 32; i++)
+		sprintf(out + 2 * i, "%02x", h[i]);
+}
+
+/* The hash IMAGE must have: verify=sha256:HEX, or IMAGE.sha256 ("HEX  name") */
+static int expected_hash(const struct lr_opts *o, const char *path, char *want)
+{
+	char *f, *buf;
+	size_t n;
+
+	if (o->verify_hex) {
+		strcpy(want, o->verify_hex);
+		goto lower;
+	}
+	f = xasprintf("%s.sha256", path);
+	buf = xmalloc_open_read_close(f, NULL);
+	if (!buf) {
+		bb_perror_msg("verify=sha256: %s", f);
+		free(f);
+		return -1;
+	}
+	n = strspn(buf, "0123456789abcdefABCDEF");
+	if (n != SHA256_HEX || (buf[n] && !isspace(buf[n]))) {
+		bb_error_msg("verify=sha256: %s does not start with a sha256 (64 hex digits)", f);
+		free(buf);
+		free(f);
+		return -1;
+	}
+	memcpy(want, buf, SHA256_HEX);
+	want[SHA256_HEX] = '\0';
+	free(buf);
+	free(f);
+ lower:
+	for (n = 0; want[n]; n++)
+		want[n] = tolower(want[n]);
+	return 0;
+}
+
+static int check_hash(const char *path, const char *want, const uint8_t *h)
+{
+	char have[SHA256_HEX + 1];
+
+	hex(have, h);
+	if (strcmp(have, want) == 0) {
+		lr_log("verified %s: sha256 %s", path, have);
+		return 0;
+	}
+	bb_error_msg("checksum mismatch for %s: the image is damaged or not the one "
+			"expected; nothing was mounted from it\n"
+			"  expected sha256: %s\n  actual sha256:   %s", path, want, have);
+	return -1;
+}
+
+struct progress {
+	const char *name;
+	unsigned long long total, done, start;
+	int tty, last_step;
+};
+
+static void progress(struct progress *p, int final)
+{
+	unsigned long long ms = monotonic_ms() - p->start;
+	unsigned pct = p->total ? p->done * 100 / p->total : 100;
+	unsigned long long rate = ms ? p->done * 1000 / ms : 0; /* bytes/s */
+	unsigned long long eta = rate ? (p->total - p->done) / rate : 0;
+
+	if (p->tty) {
+		fprintf(stderr, "\rliveroot: copying %s %3u%% %4llu.%llu MB/s ETA %llu s ",
+				p->name, pct, rate / 1000000, (rate / 100000) % 10, eta);
+		if (final)
+			fputc('\n', stderr);
+	} else if (final || (int)(pct / 10) > p->last_step) {
+		p->last_step = pct / 10;
+		fprintf(stderr, "liveroot: copying %s %3u%% %llu.%llu MB/s ETA %llu s\n",
+				p->name, pct, rate / 1000000, (rate / 100000) % 10, eta);
+	}
+}
+
+/* Read SRC once: hash it (if hash) and copy it to DST (if dst). */
+static int read_pass(const char *src, const char *dst, uint8_t *hash)
+{
+	enum { BUFSZ = 256 * 1024 };
+	sha256_ctx_t ctx;
+	struct progress p;
+	struct stat st;
+	char *buf;
+	int in, out = -1, rc = -1;
+
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0 || fstat(in, &st) != 0) {
+		bb_perror_msg("%s", src);
+		goto done;
+	}
+	if (dst) {
+		out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
+		if (out < 0) {
+			bb_perror_msg("%s", dst);
+			goto done;
+		}
+		/* no hash wanted: let the kernel copy (no trip through userspace) */
+		if (!hash) {
+			off_t left = st.st_size;
+			memset(&p, 0, sizeof(p));
+			p.name = bb_basename(src);
+			p.total = st.st_size;
+			p.start = monotonic_ms();
+			p.tty = isatty(STDERR_FILENO);
+			p.last_step = -1;
+			while (left > 0) {
+				ssize_t n = copy_range(in, out, left < (8 << 20) ? left : (8 << 20));
+				if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL))
+					n = sendfile(out, in, NULL, left < (8 << 20) ? left : (8 << 20));
+				if (n <= 0) {
+					bb_perror_msg("copying %s to %s", src, dst);
+					goto done;
+				}
+				left -= n;
+				p.done += n;
+				progress(&p, 0);
+			}
+			progress(&p, 1);
+			rc = 0;
+			goto done;
+		}
+	}
+	sha256_begin(&ctx);
+	buf = xmalloc(BUFSZ);
+	memset(&p, 0, sizeof(p));
+	p.name = bb_basename(src);
+	p.total = st.st_size;
+	p.start = monotonic_ms();
+	p.tty = isatty(STDERR_FILENO);
+	p.last_step = -1;
+	for (;;) {
+		ssize_t n = safe_read(in, buf, BUFSZ);
+		if (n < 0) {
+			bb_perror_msg("read error on %s: damaged media?", src);
+			break;
+		}
+		if (n == 0) {
+			rc = 0;
+			break;
+		}
+		sha256_hash(&ctx, buf, n);
+		if (out >= 0 && full_write(out, buf, n) != n) {
+			bb_perror_msg("writing %s", dst);
+			break;
+		}
+		p.done += n;
+		if (out >= 0)
+			progress(&p, 0);
+	}
+	free(buf);
+	sha256_end(&ctx, hash);
+	if (out >= 0 && rc == 0)
+		progress(&p, 1);
+ done:
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) != 0 && rc == 0) {
+		bb_perror_msg("writing %s", dst);
+		rc = -1;
+	}
+	return rc;
+}
+
+static unsigned long long meminfo_kib(const char *key)
+{
+	char buf[2048], *p;
+
+	if (open_read_close("/proc/meminfo", buf, sizeof(buf) - 1) <= 0)
+		return 0;
+	buf[sizeof(buf) - 1] = '\0';
+	p = strstr(buf, key);
+	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
+}
+
+#define MiB (1024ULL * 1024)
+/* toram=yes leaves at least this much; toram=auto copies only when at least
+ * max(AUTO_MIN, half of MemAvailable) stays available afterwards */
+#define TORAM_MARGIN (32 * MiB)
+#define TORAM_AUTO_MIN (128 * MiB)
+
+/* Copy every image to a tmpfs of just the right size; on any failure,
+ * nothing of it is left and we boot from the media. */
+static int copy_to_ram(const struct lr_opts *o, char **paths, unsigned n)
+{
+	unsigned long long total = 0, avail = meminfo_kib("MemAvailable:") * 1024;
+	char *opts;
+	unsigned i;
+	struct stat st;
+
+	for (i = 0; i < n; i++) {
+		if (stat(paths[i], &st) != 0) {
+			bb_perror_msg("%s", paths[i]);
+			return -1;
+		}
+		total += st.st_size;
+	}
+	if (o->toram == TORAM_AUTO) {
+		if (avail < total || avail - total < MAX(TORAM_AUTO_MIN, avail / 2)) {
+			lr_log("toram=auto: not copying %llu MiB (MemAvailable %llu MiB; copying needs "
+					"max(128 MiB, half of it) left over): booting from the media",
+					total / MiB, avail / MiB);
+			return 1;
+		}
+	} else if (avail < total + TORAM_MARGIN) {
+		lr_log("toram: not enough RAM to copy %llu MiB (MemAvailable %llu MiB, %llu MiB must "
+				"stay free): booting from the media instead", total / MiB, avail / MiB,
+				TORAM_MARGIN / MiB);
+		return 1;
+	}
+	if (lr_mkdir(LR_RAM) != 0)
+		return -1;
+	opts = xasprintf("size=%llu,nr_inodes=%u,mode=0755", total + MiB, n + 16);
+	if (lr_mount("tmpfs", LR_RAM, "tmpfs", MS_NODEV | MS_NOSUID, opts) != 0) {
+		bb_perror_msg("mount tmpfs (%s) on " LR_RAM, opts);
+		free(opts);
+		return -1;
+	}
+	free(opts);
+	for (i = 0; i < n; i++) {
+		char *dst = xasprintf(LR_RAM "/%u-%s", i, bb_basename(paths[i]));
+		uint8_t h[32];
+		char want[SHA256_HEX + 1];
+		int rc;
+
+		if (o->verify && expected_hash(o, paths[i], want) != 0) {
+			free(dst);
+			goto fail;
+		}
+		rc = read_pass(paths[i], dst, o->verify ? h : NULL);
+		if (rc == 0 && o->verify)
+			rc = check_hash(paths[i], want, h);
+		if (rc != 0) {
+			free(dst);
+			goto fail;
+		}
+		paths[i] = dst;
+	}
+	lr_log("copied %u image(s), %llu MiB, to " LR_RAM, n, total / MiB);
+	return 0;
+ fail:
+	/* never boot from a half-copied image */
+	umount2(LR_RAM, MNT_DETACH);
+	rmdir(LR_RAM);
+	return -1;
+}
+
+/* Find the images (inside iso= if given), check them, copy them to RAM if
+ * asked; paths[] gets where to mount each from. */
+int lr_prepare_images(const struct lr_opts *o, char **paths)
+{
+	const char *base = LR_MEDIA;
+	unsigned i;
+	int rc;
+
+	if (o->iso) {
+		char *iso = concat_path_file(LR_MEDIA, o->iso);
+		char dev[32];
+		int fd, lfd, dio;
+
+		fd = open(iso, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			bb_perror_msg("iso=%s", o->iso);
+			free(iso);
+			return -1;
+		}
+		lfd = loop_attach(fd, iso, dev, sizeof(dev), &dio);
+		close(fd);
+		if (lfd < 0) {
+			free(iso);
+			return -1;
+		}
+		rc = lr_mount_fs(dev, LR_ISO, "iso9660", MS_RDONLY | MS_NODEV | MS_NOSUID);
+		close(lfd);
+		if (rc != 0) {
+			bb_error_msg("can't mount %s as an ISO image", iso);
+			free(iso);
+			return -1;
+		}
+		lr_log("ISO file %s on %s (direct I/O %s)", iso, dev, dio ? "on" : "off");
+		free(iso);
+		base = LR_ISO;
+	}
+	for (i = 0; i < o->nimages; i++) {
+		paths[i] = concat_path_file(base, o->images[i]);
+		if (access(paths[i], R_OK) != 0) {
+			bb_perror_msg("image %s", paths[i]);
+			return -1;
+		}
+	}
+	paths[i] = NULL;
+
+	if (o->toram != TORAM_NO) {
+		rc = copy_to_ram(o, paths, o->nimages);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			/* the media is not needed any more: release it */
+			if (o->iso)
+				umount2(LR_ISO, 0);
+			if (umount2(LR_MEDIA, 0) == 0)
+				lr_log("released the media (it can be removed now)");
+			else
+				bb_perror_msg("warning: can't release the media");
+			return 0;
+		}
+		/* rc > 0: not enough RAM, use the media */
+	}
+	if (o->verify) {
+		for (i = 0; i < o->nimages; i++) {
+			char want[SHA256_HEX + 1];
+			uint8_t h[32];
+			if (expected_hash(o, paths[i], want) != 0
+			 || read_pass(paths[i], NULL, h) != 0
+			 || check_hash(paths[i], want, h) != 0
+			) {
+				return -1;
+			}
+		}
+	}
+	return 0;
 }

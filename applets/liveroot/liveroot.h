@@ -14,6 +14,9 @@ PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
 #define LR_RUN          "/run"
 #define LR_DIR          "/run/liveroot"
 #define LR_MEDIA        LR_DIR "/media"
+#define LR_ISO          LR_DIR "/iso"
+#define LR_RAM          LR_DIR "/ram"
+#define LR_PERSIST      LR_DIR "/persist"
 #define LR_RW           LR_DIR "/rw"
 #define LR_LOG          LR_DIR "/log"
 #define LR_NEWROOT      "/newroot"
@@ -33,17 +36,29 @@ enum {
 
 enum { BRK_NONE, BRK_PREMOUNT, BRK_POSTMOUNT, BRK_PRESWITCH };
 
+#define LR_MAX_IMAGES   8
+
+enum { TORAM_NO, TORAM_YES, TORAM_AUTO };
+
 /* Options, parsed once (applet arguments, then liveroot.* from the kernel
  * command line, which wins). Strings point into malloced storage. */
 struct lr_opts {
-	const char *media;      /* LABEL=x, UUID=x or /dev/x */
-	const char *image;      /* path of the image on the media */
+	const char *media;      /* LABEL=x, UUID=x, PARTUUID=x, PARTLABEL=x, /dev/x, auto */
+	const char *iso;        /* ISO file on the media that holds the images */
+	const char *image;      /* image=, as given */
+	char *images[LR_MAX_IMAGES + 1];  /* split, first = bottom layer */
+	unsigned nimages;
 	const char *init;       /* init inside the new root */
-	const char *rw;         /* "tmpfs" or "tmpfs:SIZE" */
-	const char *rw_size;    /* SIZE for the tmpfs (tmpfs size= syntax) */
+	const char *rw;         /* rw=, as given */
+	const char *rw_size;    /* tmpfs: SIZE (tmpfs size= syntax) or NULL */
+	const char *rw_dev;     /* persistent: device spec, or NULL for tmpfs */
+	const char *rw_dir;     /* persistent: directory on it */
+	const char *verify_hex; /* verify=sha256:HEX */
 	const char *modules;    /* extra modules, comma separated */
 	const char *console;    /* console for init */
 	unsigned timeout;       /* seconds to wait for the media */
+	unsigned toram;         /* TORAM_* */
+	unsigned verify;        /* 1: sha256 */
 	unsigned brk;           /* BRK_* */
 	unsigned flags;         /* LR_* */
 };
@@ -74,13 +89,16 @@ void lr_debug(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void lr_open_log(void);
 
 /* media.c */
-int lr_coldplug(int wait_ms);
+int lr_coldplug(void);
 int lr_modprobe(const char *names);
-int lr_find_media(const struct lr_opts *o, char **devp, const char **typep);
+int lr_valid_spec(const char *spec);
+char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typep);
 int lr_mount_media(const struct lr_opts *o);
+int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned long flags);
 
 /* image.c */
-int lr_mount_image(const struct lr_opts *o, const char *path, const char *target);
+int lr_mount_image(const char *path, const char *target);
+int lr_prepare_images(const struct lr_opts *o, char **paths);
 
 /* stack.c */
 int lr_mount_run(void);

@@ -1,9 +1,12 @@
 /* vi: set sw=4 ts=4: */
 /*
- * liveroot: drivers and boot media.  Coldplug loads the modules that match
- * the devices in /sys (their modalias), again and again while we wait, so
- * devices that appear late (behind a freshly loaded host adapter, a USB
- * stick) are found too.  The media is found by label, UUID or path.
+ * liveroot: drivers and devices.  Coldplug loads the modules that match the
+ * devices in /sys (their modalias) -- again whenever the kernel announces a
+ * device on the uevent netlink socket, so devices that appear late (behind
+ * a freshly loaded host adapter, a USB stick) are found too.  No udev, no
+ * mdev daemon: nothing is left running.  Devices are found by LABEL=,
+ * UUID= (filesystem), PARTUUID=, PARTLABEL= (partition table) or path;
+ * media=auto takes the first device that holds the image.
  *
  * Licensed under GPLv2, see file LICENSE in this source tree.
  */
@@ -13,27 +16,32 @@
 #include "liveroot.h"
 #include "../util-linux/volume_id/volume_id_internal.h"
 #include <sys/mount.h>
+#include <poll.h>
+#include <linux/netlink.h>
 
 /* Run "modprobe -qab NAME..." (busybox's own modprobe: reads modules.dep
- * and modules.alias).  names: a space separated list, consumed. */
+ * and modules.alias).  names: space/comma separated, consumed. */
 static int run_modprobe(char *names)
 {
 	char **argv;
 	char *w;
 	int n = 0, rc;
 
+	if (access("/lib/modules", F_OK) != 0) {
+		lr_debug("no /lib/modules: not loading %s", names);
+		return 0;
+	}
 	argv = xzalloc(sizeof(argv[0]) * (strlen(names) / 2 + 4));
 	argv[n++] = (char *)"modprobe";
 	argv[n++] = (char *)"-qab";
 	while ((w = strsep(&names, " ,")) != NULL)
 		if (*w)
 			argv[n++] = w;
-	if (n == 2) {
-		free(argv);
-		return 0;
+	rc = 0;
+	if (n > 2) {
+		lr_debug("modprobe %d name(s), first %s", n - 2, argv[2]);
+		rc = spawn_and_wait(argv);
 	}
-	lr_debug("modprobe %d name(s), first %s", n - 2, argv[2]);
-	rc = spawn_and_wait(argv);
 	free(argv);
 	return rc;
 }
@@ -47,7 +55,7 @@ int lr_modprobe(const char *names)
 }
 
 struct collect {
-	char *list;     /* new modaliases, space separated */
+	char *list;     /* new modaliases: " a b c " */
 	size_t len;
 };
 
@@ -56,7 +64,7 @@ static int FAST_FUNC modalias_file(struct recursive_state *st,
 {
 	struct collect *c = st->userData;
 	char buf[256];
-	char *nl, *key;
+	char *key;
 	ssize_t n;
 
 	if (strcmp(bb_basename(path), "modalias") != 0)
@@ -65,40 +73,33 @@ static int FAST_FUNC modalias_file(struct recursive_state *st,
 	if (n <= 0)
 		return TRUE;
 	buf[n] = '\0';
-	nl = strchr(buf, '\n');
-	if (nl)
-		*nl = '\0';
+	*strchrnul(buf, '\n') = '\0';
 	if (!buf[0] || strchr(buf, ' '))
 		return TRUE;
-	/* seen before? G.loaded holds " alias1 alias2 ... " */
 	key = xasprintf(" %s ", buf);
-	if ((G.loaded && strstr(G.loaded, key)) || (c->list && strstr(c->list, key))) {
-		free(key);
-		return TRUE;
+	if (!(G.loaded && strstr(G.loaded, key)) && !(c->list && strstr(c->list, key))) {
+		c->list = xrealloc(c->list, c->len + strlen(key) + 1);
+		strcpy(c->list + c->len, key);
+		c->len += strlen(key) - 1; /* the trailing space separates the next */
 	}
-	c->list = xrealloc(c->list, c->len + strlen(key) + 1);
-	strcpy(c->list + c->len, key);
-	c->len += strlen(key) - 1; /* keep the trailing space as separator */
 	free(key);
 	return TRUE;
 }
 
-/* Load the modules for every device not handled yet.
- * Returns the number of new devices seen. */
-int lr_coldplug(int wait_ms UNUSED_PARAM)
+/* Load the modules for every device not handled yet; returns how many
+ * new devices there were. */
+int lr_coldplug(void)
 {
 	struct collect c = { NULL, 0 };
-	char *old;
+	char *old, *p;
 	int n = 0;
-	char *p;
 
 	recursive_action("/sys/devices", ACTION_RECURSE | ACTION_QUIET,
 			modalias_file, NULL, &c);
 	if (!c.list)
 		return 0;
-	for (p = c.list; *p; p++)
+	for (p = c.list + 1; *p; p++)
 		n += (*p == ' ');
-	/* remember them before modprobe consumes the list */
 	old = G.loaded;
 	G.loaded = xasprintf("%s%s", old ? old : " ", c.list + 1);
 	free(old);
@@ -107,13 +108,103 @@ int lr_coldplug(int wait_ms UNUSED_PARAM)
 	return n;
 }
 
-/* Does the block device NAME (in /sys/class/block) match o->media?
- * Returns malloced /dev path, sets *typep (filesystem type or NULL). */
-static char *probe_device(const struct lr_opts *o, const char *name, const char **typep)
+int lr_valid_spec(const char *s)
+{
+	static const char prefixes[] ALIGN1 = "LABEL=\0" "UUID=\0" "PARTUUID=\0" "PARTLABEL=\0";
+	const char *p;
+	int i;
+
+	if (is_prefixed_with(s, "/dev/"))
+		return s[5] != '\0';
+	for (i = 0; (p = nth_string(prefixes, i))[0]; i++)
+		if (is_prefixed_with(s, p))
+			return s[strlen(p)] != '\0';
+	return 0;
+}
+
+/* --- partition tables: PARTUUID, PARTLABEL ------------------------------ */
+
+static uint32_t le32(const uint8_t *p)
+{
+	return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* PARTUUID of partition NAME, as the kernel spells it for root=PARTUUID=:
+ * GPT: the partition's unique GUID; MBR: DISKSIG-NN. */
+static char *part_uuid(const char *name)
+{
+	char path[64 + 2 * NAME_MAX], buf[32], *link, *disk, *res = NULL;
+	uint8_t *b = NULL;
+	unsigned num, bs = 512;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", name);
+	if (open_read_close(path, buf, sizeof(buf) - 1) <= 0)
+		return NULL;
+	num = atoi(buf);
+	snprintf(path, sizeof(path), "/sys/class/block/%s", name);
+	link = xmalloc_readlink(path);      /* .../block/sda/sda1 */
+	if (!link)
+		return NULL;
+	*strrchr(link, '/') = '\0';
+	disk = xasprintf("/dev/%s", bb_basename(link));
+	free(link);
+	fd = open(disk, O_RDONLY | O_CLOEXEC);
+	free(disk);
+	if (fd < 0)
+		return NULL;
+	ioctl(fd, BLKSSZGET, &bs);
+	if (bs < 512 || bs > 4096)
+		bs = 512;
+	b = xmalloc(2 * bs);
+	if (pread(fd, b, 2 * bs, 0) != (ssize_t)(2 * bs))
+		goto out;
+	if (memcmp(b + bs, "EFI PART", 8) == 0) {
+		uint64_t lba = le32(b + bs + 72) | ((uint64_t)le32(b + bs + 76) << 32);
+		uint32_t cnt = le32(b + bs + 80), esz = le32(b + bs + 84);
+		uint8_t e[128];
+		if (num == 0 || num > cnt || esz < 128 || esz > 4096
+		 || pread(fd, e, 128, lba * bs + (uint64_t)(num - 1) * esz) != 128
+		)
+			goto out;
+		res = xasprintf("%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+				le32(e + 16), e[20] | (e[21] << 8), e[22] | (e[23] << 8),
+				e[24], e[25], e[26], e[27], e[28], e[29], e[30], e[31]);
+	} else if (b[510] == 0x55 && b[511] == 0xaa) {
+		res = xasprintf("%08x-%02x", le32(b + 440), num);
+	}
+ out:
+	free(b);
+	close(fd);
+	return res;
+}
+
+/* PARTNAME= from the partition's uevent (GPT partition name) */
+static char *part_label(const char *name)
+{
+	char path[64 + NAME_MAX], *u, *p, *res = NULL;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/uevent", name);
+	u = xmalloc_open_read_close(path, NULL);
+	if (u) {
+		p = strstr(u, "PARTNAME=");
+		if (p && (p == u || p[-1] == '\n')) {
+			p += 9;
+			*strchrnul(p, '\n') = '\0';
+			res = xstrdup(p);
+		}
+		free(u);
+	}
+	return res;
+}
+
+/* Does block device NAME match SPEC?  Returns the malloced /dev path and
+ * sets *typep (filesystem type, or NULL). */
+static char *probe_device(const char *spec, const char *name, const char **typep)
 {
 	char path[64 + NAME_MAX];
 	char buf[32];
-	char *dev = xasprintf("/dev/%s", name);
+	char *dev, *s = NULL;
 	struct volume_id *vid;
 	uint64_t size;
 	int fd, match = 0;
@@ -121,7 +212,14 @@ static char *probe_device(const struct lr_opts *o, const char *name, const char 
 	/* an empty CD drive or card reader has size 0 */
 	snprintf(path, sizeof(path), "/sys/class/block/%s/size", name);
 	if (open_read_close(path, buf, sizeof(buf) - 1) <= 0 || buf[0] == '0')
-		goto no;
+		return NULL;
+	if (is_prefixed_with(spec, "PARTUUID="))
+		match = (s = part_uuid(name)) && strcasecmp(s, spec + 9) == 0;
+	else if (is_prefixed_with(spec, "PARTLABEL="))
+		match = (s = part_label(name)) && strcmp(s, spec + 10) == 0;
+	free(s);
+	dev = xasprintf("/dev/%s", name);
+	*typep = NULL;
 	fd = open(dev, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		lr_debug("%s: %s", dev, strerror(errno));
@@ -131,15 +229,13 @@ static char *probe_device(const struct lr_opts *o, const char *name, const char 
 	if (ioctl(fd, BLKGETSIZE64, &size) != 0)
 		size = 0;
 	if (volume_id_probe_all(vid, size) == 0) {
-		const char *want = o->media;
 		lr_debug("%s: type=%s label='%s' uuid='%s'", dev,
 				vid->type ? vid->type : "?", vid->label, vid->uuid);
-		if (is_prefixed_with(want, "LABEL="))
-			match = strcmp(vid->label, want + 6) == 0;
-		else if (is_prefixed_with(want, "UUID="))
-			match = strcasecmp(vid->uuid, want + 5) == 0;
-		if (match)
-			*typep = vid->type;
+		if (is_prefixed_with(spec, "LABEL="))
+			match = strcmp(vid->label, spec + 6) == 0;
+		else if (is_prefixed_with(spec, "UUID="))
+			match = strcasecmp(vid->uuid, spec + 5) == 0;
+		*typep = vid->type;
 	}
 	free_volume_id(vid);
 	if (match)
@@ -149,96 +245,264 @@ static char *probe_device(const struct lr_opts *o, const char *name, const char 
 	return NULL;
 }
 
-/* One scan of the block devices.  Returns 0 and *devp when found. */
-static int scan_once(const struct lr_opts *o, char **devp, const char **typep)
+/* Block devices, removable ones first (for media=auto). */
+static int removable(const char *name)
 {
-	DIR *d;
-	struct dirent *de;
-	struct stat st;
+	char path[64 + 2 * NAME_MAX], buf[4], *link;
+	int r;
 
-	if (o->media[0] == '/') {
-		if (stat(o->media, &st) == 0 && S_ISBLK(st.st_mode)) {
-			*devp = xstrdup(o->media);
-			*typep = NULL;
+	snprintf(path, sizeof(path), "/sys/class/block/%s/removable", name);
+	if (open_read_close(path, buf, sizeof(buf) - 1) <= 0) {
+		/* a partition: ask its disk */
+		snprintf(path, sizeof(path), "/sys/class/block/%s", name);
+		link = xmalloc_readlink(path);
+		if (!link)
 			return 0;
-		}
-		return -1;
+		*strrchr(link, '/') = '\0';
+		snprintf(path, sizeof(path), "/sys/class/block/%s/removable", bb_basename(link));
+		free(link);
+		if (open_read_close(path, buf, sizeof(buf) - 1) <= 0)
+			return 0;
 	}
-	d = opendir("/sys/class/block");
+	r = buf[0] == '1';
+	/* CD-ROMs say 1 as well */
+	return r;
+}
+
+static llist_t *block_devices(void)
+{
+	llist_t *fixed = NULL, *rem = NULL, *l;
+	DIR *d = opendir("/sys/class/block");
+	struct dirent *de;
+
 	if (!d)
-		return -1;
+		return NULL;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
 		/* RAM disks and loop devices are never the boot media */
 		if (is_prefixed_with(de->d_name, "ram") || is_prefixed_with(de->d_name, "loop"))
 			continue;
-		*devp = probe_device(o, de->d_name, typep);
-		if (*devp)
-			break;
+		llist_add_to_end(removable(de->d_name) ? &rem : &fixed, xstrdup(de->d_name));
 	}
 	closedir(d);
-	return *devp ? 0 : -1;
+	/* removable first */
+	for (l = rem; l && l->link; l = l->link)
+		continue;
+	if (l) {
+		l->link = fixed;
+		return rem;
+	}
+	return fixed;
 }
 
-int lr_find_media(const struct lr_opts *o, char **devp, const char **typep)
+/* One pass over the devices.  spec NULL: media=auto (the caller tries
+ * each candidate; *seen keeps the ones already tried). */
+static char *scan_once(const char *spec, const char **typep)
+{
+	llist_t *devs = block_devices();
+	char *name, *dev = NULL;
+	struct stat st;
+
+	if (spec[0] == '/') {
+		llist_free(devs, free);
+		if (stat(spec, &st) == 0 && S_ISBLK(st.st_mode)) {
+			*typep = NULL;
+			return xstrdup(spec);
+		}
+		return NULL;
+	}
+	while ((name = llist_pop(&devs)) != NULL) {
+		if (!dev)
+			dev = probe_device(spec, name, typep);
+		free(name);
+	}
+	return dev;
+}
+
+/* The uevent socket: any message means "something changed, look again". */
+static int uevent_open(void)
+{
+	struct sockaddr_nl sa;
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			NETLINK_KOBJECT_UEVENT);
+
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	sa.nl_groups = 1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Wait up to ms for uevents; returns how many arrived. */
+static int uevent_wait(int fd, int ms)
+{
+	struct pollfd pfd;
+	char buf[2048];
+	int n = 0;
+
+	if (fd < 0) {
+		msleep(ms);
+		return 0;
+	}
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, ms) <= 0)
+		return 0;
+	/* drain; let a burst settle a little */
+	do {
+		while (recv(fd, buf, sizeof(buf), 0) > 0)
+			n++;
+	} while (poll(&pfd, 1, 20) > 0);
+	return n;
+}
+
+/* Wait until SPEC shows up (loading drivers meanwhile); what: for messages.
+ * try: NULL, or a function that accepts or rejects a found device (auto). */
+static char *wait_for(const struct lr_opts *o, const char *spec, const char **typep,
+		int (*try)(const struct lr_opts *, const char *, const char *))
 {
 	unsigned long long start = monotonic_ms();
 	unsigned long long limit = start + o->timeout * 1000ULL;
 	unsigned long long next_note = start + 5000;
-	int rounds = 0;
+	llist_t *tried = NULL;
+	int ufd = uevent_open();
+	char *dev = NULL;
 
-	*devp = NULL;
 	for (;;) {
-		lr_coldplug(0);
-		if (scan_once(o, devp, typep) == 0) {
-			lr_log("found %s on %s (%s) after %llu ms", o->media, *devp,
-					*typep ? *typep : "type unknown", monotonic_ms() - start);
-			return 0;
+		lr_coldplug();
+		if (try) {
+			llist_t *devs = block_devices();
+			char *name;
+			while (!dev && (name = llist_pop(&devs)) != NULL) {
+				char *d = xasprintf("/dev/%s", name);
+				if (!llist_find_str(tried, d)) {
+					llist_add_to(&tried, xstrdup(d));
+					if (try(o, d, NULL) == 0)
+						dev = xstrdup(d);
+				}
+				free(d);
+				free(name);
+			}
+			llist_free(devs, free);
+		} else {
+			dev = scan_once(spec, typep);
 		}
+		if (dev)
+			break;
 		if (monotonic_ms() >= limit)
 			break;
 		if (monotonic_ms() >= next_note) {
-			lr_log("still waiting for %s (%llu of %u s)", o->media,
+			lr_log("still waiting for %s (%llu of %u s)", spec,
 					(monotonic_ms() - start) / 1000, o->timeout);
 			next_note += 5000;
 		}
-		msleep(rounds++ < 10 ? 50 : 200);
+		/* a uevent wakes us at once; otherwise look again now and then */
+		uevent_wait(ufd, 250);
 	}
-	bb_error_msg("media %s not found within %u s; block devices seen:", o->media, o->timeout);
+	if (ufd >= 0)
+		close(ufd);
+	llist_free(tried, free);
+	if (dev) {
+		lr_log("found %s on %s after %llu ms", spec, dev, monotonic_ms() - start);
+		return dev;
+	}
+	bb_error_msg("%s not found within %u s; block devices seen:", spec, o->timeout);
 	{
 		char *p = xmalloc_open_read_close("/proc/partitions", NULL);
 		fputs(p ? p : "(no /proc/partitions)\n", stderr);
 		free(p);
 	}
+	return NULL;
+}
+
+char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typep)
+{
+	return wait_for(o, spec, typep, NULL);
+}
+
+static const char fs_types[] ALIGN1 = "iso9660\0" "udf\0" "vfat\0" "ext4\0" "erofs\0"
+	"btrfs\0" "xfs\0" "exfat\0";
+
+/* Mount dev on target with type, or (type NULL / it fails) the usual ones. */
+int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned long flags)
+{
+	const char *t;
+	int i;
+
+	if (lr_mkdir(target) != 0)
+		return -1;
+	if (type && lr_mount(dev, target, type, flags, NULL) == 0) {
+		lr_log("mounted %s (%s) %s on %s", dev, type,
+				(flags & MS_RDONLY) ? "read-only" : "read-write", target);
+		return 0;
+	}
+	for (i = 0; (t = nth_string(fs_types, i))[0]; i++) {
+		if (type && strcmp(t, type) == 0)
+			continue;
+		if (lr_mount(dev, target, t, flags | MS_SILENT, NULL) == 0) {
+			lr_log("mounted %s (%s) %s on %s", dev, t,
+					(flags & MS_RDONLY) ? "read-only" : "read-write", target);
+			return 0;
+		}
+	}
 	return -1;
 }
 
-static const char media_types[] ALIGN1 = "iso9660\0" "udf\0" "vfat\0" "ext4\0" "erofs\0";
+/* The image (or ISO) lookup path on the mounted media */
+static const char *first_wanted(const struct lr_opts *o)
+{
+	return o->iso ? o->iso : o->images[0];
+}
+
+/* media=auto: mount a candidate, keep it if it holds what we look for */
+static int try_auto(const struct lr_opts *o, const char *dev, const char *unused UNUSED_PARAM)
+{
+	char *p;
+	int ok;
+
+	if (lr_mount_fs(dev, LR_MEDIA, NULL, MS_RDONLY | MS_NODEV | MS_NOSUID) != 0)
+		return -1;
+	p = concat_path_file(LR_MEDIA, first_wanted(o));
+	ok = access(p, R_OK) == 0;
+	free(p);
+	if (ok)
+		return 0;
+	lr_log("%s has no %s: next", dev, first_wanted(o));
+	umount2(LR_MEDIA, MNT_DETACH);
+	return -1;
+}
 
 int lr_mount_media(const struct lr_opts *o)
 {
-	char *dev;
+	char *dev, *p;
 	const char *type;
-	int i;
+	int rc;
 
-	if (lr_find_media(o, &dev, &type) != 0)
-		return -1;
-	if (lr_mkdir(LR_MEDIA) != 0)
-		return -1;
-	if (type) {
-		if (lr_mount(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID, NULL) == 0)
-			goto ok;
-		/* fall back to trying the usual types */
+	if (strcmp(o->media, "auto") == 0) {
+		dev = wait_for(o, "a device holding the image", &type, try_auto);
+		free(dev);
+		return dev ? 0 : -1;
 	}
-	for (i = 0; (type = nth_string(media_types, i))[0]; i++)
-		if (lr_mount(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID | MS_SILENT, NULL) == 0)
-			goto ok;
-	bb_error_msg("can't mount %s (tried iso9660, udf, vfat, ext4, erofs)", dev);
+	dev = lr_wait_device(o, o->media, &type);
+	if (!dev)
+		return -1;
+	rc = lr_mount_fs(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID);
+	if (rc != 0)
+		bb_error_msg("can't mount %s (%s) read-only: unknown or damaged filesystem",
+				dev, type ? type : "tried iso9660, udf, vfat, ext4, erofs, btrfs, xfs, exfat");
 	free(dev);
-	return -1;
- ok:
-	lr_log("mounted %s (%s) read-only on " LR_MEDIA, dev, type);
-	free(dev);
-	return 0;
+	if (rc != 0)
+		return rc;
+	p = concat_path_file(LR_MEDIA, first_wanted(o));
+	rc = access(p, R_OK);
+	if (rc != 0)
+		bb_perror_msg("%s on the media (%s)", first_wanted(o), o->media);
+	free(p);
+	return rc;
 }

@@ -15,9 +15,13 @@
 /* Parameter names, in the order of the switch below. */
 static const char param_names[] ALIGN1 =
 	"media\0" "label\0" "image\0" "init\0" "rw\0" "timeout\0"
-	"modules\0" "break\0" "console\0" "quiet\0" "debug\0";
+	"modules\0" "break\0" "console\0" "quiet\0" "debug\0"
+	"iso\0" "toram\0" "verify\0";
 enum { P_MEDIA, P_LABEL, P_IMAGE, P_INIT, P_RW, P_TIMEOUT,
-	P_MODULES, P_BREAK, P_CONSOLE, P_QUIET, P_DEBUG };
+	P_MODULES, P_BREAK, P_CONSOLE, P_QUIET, P_DEBUG,
+	P_ISO, P_TORAM, P_VERIFY };
+
+static const char toram_names[] ALIGN1 = "no\0" "yes\0" "auto\0";
 
 static const char break_names[] ALIGN1 =
 	"none\0" "premount\0" "postmount\0" "preswitch\0";
@@ -82,24 +86,60 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 		val = xasprintf("LABEL=%s", val);
 		/* fall through */
 	case P_MEDIA:
-		if (!is_prefixed_with(val, "LABEL=") && !is_prefixed_with(val, "UUID=")
-		 && !is_prefixed_with(val, "/dev/")
-		) {
-			bb_error_msg("media=%s: use LABEL=..., UUID=... or /dev/...", val);
-			return -1;
-		}
-		if (strchr(val, '=') && !strchr(val, '=')[1]) {
-			bb_error_msg("media=%s: empty label or UUID", val);
+		if (strcmp(val, "auto") != 0 && !lr_valid_spec(val)) {
+			bb_error_msg("media=%s: use LABEL=x, UUID=x, PARTUUID=x, PARTLABEL=x, "
+					"/dev/x or auto", val);
 			return -1;
 		}
 		o->media = val;
 		break;
-	case P_IMAGE:
+	case P_ISO:
 		if (!valid_path(val)) {
-			bb_error_msg("image=%s: need an absolute path on the media, without '..'", val);
+			bb_error_msg("iso=%s: need an absolute path on the media, without '..'", val);
 			return -1;
 		}
+		o->iso = val;
+		break;
+	case P_IMAGE: {
+		char *list = xstrdup(val), *p = list, *w;
+		unsigned n = 0;
+
+		while ((w = strsep(&p, ",")) != NULL) {
+			if (n == LR_MAX_IMAGES) {
+				bb_error_msg("image=: at most %u images", LR_MAX_IMAGES);
+				return -1;
+			}
+			if (!valid_path(w)) {
+				bb_error_msg("image=%s: need absolute paths on the media, without '..'", w);
+				return -1;
+			}
+			o->images[n++] = w;
+		}
+		o->images[n] = NULL;
+		o->nimages = n;
 		o->image = val;
+		break;
+	}
+	case P_TORAM:
+		i = index_in_strings(toram_names, val);
+		if (i < 0) {
+			bb_error_msg("toram=%s: use yes, no or auto", val);
+			return -1;
+		}
+		o->toram = i;
+		break;
+	case P_VERIFY:
+		if (strcmp(val, "sha256") == 0) {
+			o->verify_hex = NULL;
+		} else if (is_prefixed_with(val, "sha256:") && strlen(val + 7) == 64
+				&& strspn(val + 7, "0123456789abcdefABCDEF") == 64) {
+			o->verify_hex = val + 7;
+		} else {
+			bb_error_msg("verify=%s: use sha256 (IMAGE.sha256 files on the media) "
+					"or sha256:HEX (64 hex digits)", val);
+			return -1;
+		}
+		o->verify = 1;
 		break;
 	case P_INIT:
 		if (!valid_path(val)) {
@@ -116,12 +156,39 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 		o->console = val;
 		break;
 	case P_RW:
+		o->rw_size = o->rw_dev = o->rw_dir = NULL;
 		if (strcmp(val, "tmpfs") == 0) {
-			o->rw_size = NULL;
+			/* defaults */
 		} else if (is_prefixed_with(val, "tmpfs:") && valid_size(val + 6)) {
 			o->rw_size = val + 6;
+		} else if (lr_valid_spec(val) && !is_prefixed_with(val, "tmpfs")) {
+			/* SPEC[:DIR] -- a persistent layer in DIR (default "liveroot") */
+			char *spec = xstrdup(val), *dir = strchr(spec + (spec[0] == '/'), ':');
+			if (dir) {
+				char *abs;
+				int ok;
+
+				*dir++ = '\0';
+				while (*dir == '/')
+					dir++;
+				abs = xasprintf("/%s", dir);
+				ok = *dir && valid_path(abs);
+				free(abs);
+				if (!ok) {
+					bb_error_msg("rw=%s: bad directory '%s' (a path on that filesystem, "
+							"without '..')", val, dir);
+					return -1;
+				}
+			}
+			if (!lr_valid_spec(spec)) {
+				bb_error_msg("rw=%s: bad device '%s'", val, spec);
+				return -1;
+			}
+			o->rw_dev = spec;
+			o->rw_dir = dir ? dir : "liveroot";
 		} else {
-			bb_error_msg("rw=%s: use tmpfs or tmpfs:SIZE (SIZE: 256M, 1G, 50%%)", val);
+			bb_error_msg("rw=%s: use tmpfs, tmpfs:SIZE (256M, 1G, 50%%) or a persistent "
+					"layer LABEL=x[:DIR], UUID=x[:DIR], /dev/x[:DIR]", val);
 			return -1;
 		}
 		o->rw = val;
@@ -213,6 +280,8 @@ int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file)
 	int bad = 0;
 
 	o->image = "/live/root.sfs";
+	o->images[0] = (char *)o->image;
+	o->nimages = 1;
 	o->init = "/sbin/init";
 	o->rw = "tmpfs";
 	o->console = "/dev/console";
@@ -245,8 +314,13 @@ int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file)
 	if (plain_init && !lr_init)
 		bad |= apply(o, (char *)plain_init, "kernel command line");
 	if (!o->media) {
-		bb_error_msg("no media given: add liveroot.media=LABEL=... (or liveroot.label=...) "
-				"to the kernel command line");
+		bb_error_msg("no media given: add liveroot.media=LABEL=... (or liveroot.label=..., "
+				"liveroot.media=auto) to the kernel command line");
+		bad = -1;
+	}
+	if (o->verify_hex && o->nimages > 1) {
+		bb_error_msg("verify=sha256:HEX names one hash but image= lists %u images: "
+				"use verify=sha256 with IMAGE.sha256 files", o->nimages);
 		bad = -1;
 	}
 	return bad;
@@ -254,11 +328,19 @@ int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file)
 
 void lr_print_options(const struct lr_opts *o)
 {
-	printf("media=%s\nimage=%s\ninit=%s\nrw=%s\nrw_size=%s\ntimeout=%u\n"
-			"modules=%s\nbreak=%s\nconsole=%s\nquiet=%u\ndebug=%u\n",
-			o->media ? o->media : "",
-			o->image, o->init, o->rw, o->rw_size ? o->rw_size : "",
-			o->timeout, o->modules ? o->modules : "",
-			nth_string(break_names, o->brk), o->console,
+	unsigned i;
+
+#define S(x) ((x) ? (x) : "")
+	printf("media=%s\niso=%s\nimage=%s\n", S(o->media), S(o->iso), o->image);
+	for (i = 0; i < o->nimages; i++)
+		printf("layer%u=%s\n", i, o->images[i]);
+	printf("init=%s\nrw=%s\nrw_size=%s\nrw_dev=%s\nrw_dir=%s\ntimeout=%u\n"
+			"toram=%s\nverify=%s%s%s\nmodules=%s\nbreak=%s\nconsole=%s\n"
+			"quiet=%u\ndebug=%u\n",
+			o->init, o->rw, S(o->rw_size), S(o->rw_dev), S(o->rw_dir), o->timeout,
+			nth_string(toram_names, o->toram),
+			o->verify ? "sha256" : "none", o->verify_hex ? ":" : "", S(o->verify_hex),
+			S(o->modules), nth_string(break_names, o->brk), o->console,
 			!!(o->flags & LR_QUIET), !!(o->flags & LR_DEBUG));
+#undef S
 }

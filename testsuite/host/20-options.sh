@@ -53,7 +53,7 @@ refuse "image relative" "absolute path" "liveroot.label=X liveroot.image=live/ro
 refuse "image with .." "without '..'" "liveroot.label=X liveroot.image=/live/../../etc/x"
 refuse "init with .." "without '..'" "liveroot.label=X liveroot.init=/../sbin/init"
 refuse "media bad form" "LABEL=" "liveroot.media=LIVE"
-refuse "empty label" "empty label" "liveroot.media=LABEL="
+refuse "empty label" "media=LABEL=: use LABEL=x" "liveroot.media=LABEL="
 refuse "break bad" "premount, postmount or preswitch" "liveroot.label=X liveroot.break=later"
 refuse "modules bad chars" "module names" "liveroot.label=X liveroot.modules=a;rm"
 refuse "value needed" "needs a value" "liveroot.label=X liveroot.image="

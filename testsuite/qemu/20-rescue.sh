@@ -17,7 +17,7 @@ L=$TWORK/nomedia.log
 boot nomedia -c "$MEDIUM" -t 120 -a "liveroot.label=NO-SUCH-LABEL liveroot.timeout=3" \
 	-e "(liveroot) # =>poweroff -f" || true
 has "media missing: clear message after the timeout" "$L" \
-	"liveroot: media LABEL=NO-SUCH-LABEL not found within 3 s" "liveroot: no boot media"
+	"liveroot: LABEL=NO-SUCH-LABEL not found within 3 s" "liveroot: no boot media"
 has "media missing: rescue shell" "$L" "rescue shell"
 hasnt "media missing: no kernel panic" "$L" "Kernel panic"
 
