@@ -31,7 +31,7 @@ UC_PATCHES := $(wildcard patches/uclibc/*.patch)
 
 HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
 	squashfs-tools erofs-utils xorriso qemu-system-x86 musl-tools \
-	dosfstools e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring
+	dosfstools mtools fdisk e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring
 
 .PHONY: all help deps fetch toolchain busybox initramfs kernel size demo check \
 	bench medium libc-sizes clean distclean

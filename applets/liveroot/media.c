@@ -429,29 +429,37 @@ char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typ
 static const char fs_types[] ALIGN1 = "iso9660\0" "udf\0" "vfat\0" "ext4\0" "erofs\0"
 	"btrfs\0" "xfs\0" "exfat\0";
 
-/* Mount dev on target with type, or (type NULL / it fails) the usual ones. */
+/* Mount dev on target with type, or (type NULL / it fails) the usual ones.
+ * On failure errno is what mounting as TYPE said (the probed type is the
+ * one that matters), or ENODEV/EINVAL from the last guess. */
 int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned long flags)
 {
 	const char *t;
-	int i;
+	int i, err = 0;
 
 	if (lr_mkdir(target) != 0)
 		return -1;
-	if (type && lr_mount(dev, target, type, flags, NULL) == 0) {
-		lr_log("mounted %s (%s) %s on %s", dev, type,
-				(flags & MS_RDONLY) ? "read-only" : "read-write", target);
-		return 0;
+	if (type) {
+		if (lr_mount(dev, target, type, flags, NULL) == 0)
+			goto ok;
+		err = errno;
 	}
 	for (i = 0; (t = nth_string(fs_types, i))[0]; i++) {
 		if (type && strcmp(t, type) == 0)
 			continue;
 		if (lr_mount(dev, target, t, flags | MS_SILENT, NULL) == 0) {
-			lr_log("mounted %s (%s) %s on %s", dev, t,
-					(flags & MS_RDONLY) ? "read-only" : "read-write", target);
-			return 0;
+			type = t;
+			goto ok;
 		}
+		if (!err)
+			err = errno;
 	}
+	errno = err;
 	return -1;
+ ok:
+	lr_log("mounted %s (%s) %s on %s", dev, type,
+			(flags & MS_RDONLY) ? "read-only" : "read-write", target);
+	return 0;
 }
 
 /* The image (or ISO) lookup path on the mounted media */
@@ -494,8 +502,9 @@ int lr_mount_media(const struct lr_opts *o)
 		return -1;
 	rc = lr_mount_fs(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID);
 	if (rc != 0)
-		bb_error_msg("can't mount %s (%s) read-only: unknown or damaged filesystem",
-				dev, type ? type : "tried iso9660, udf, vfat, ext4, erofs, btrfs, xfs, exfat");
+		bb_perror_msg("can't mount %s (%s) read-only%s", dev,
+				type ? type : "tried iso9660, udf, vfat, ext4, erofs, btrfs, xfs, exfat",
+				errno == ENODEV ? ": no driver for it in the initramfs (MODULES+=...)" : "");
 	free(dev);
 	if (rc != 0)
 		return rc;

@@ -27,8 +27,13 @@ hasnt() {
 report() { sed -n "s/^R:$2 //p" "$1"; }
 
 # boot NAME [qemu-boot options]: boot the test kernel/initramfs, log in
-# $TWORK/NAME.log; returns qemu-boot's status
+# $TWORK/NAME.log; returns qemu-boot's status.  Without -e options, a
+# rescue shell is answered with poweroff (a failed boot ends at once).
 boot() {
 	n=$1; shift
+	case " $* " in
+	*" -e "*) set -- "$@" ;;
+	*) set -- "$@" -e "rescue shell (the initramfs is intact)=>poweroff -f" ;;
+	esac
 	"$T/lib/qemu-boot" -q -k "$VMLINUZ" -i "${BOOT_INITRD:-$INITRAMFS}" "$@" "$TWORK/$n.log"
 }

@@ -1,0 +1,34 @@
+# Building test media from the demo root tree (out/demo/root).
+ROOT=${ROOT:-$TOP/out/demo/root}
+M=$TWORK/media
+mkdir -p "$M"
+
+sfs() { mksquashfs "$1" "$2" -noappend -quiet -no-progress -comp xz -all-root >/dev/null; }
+erofs() { mkfs.erofs --quiet -zlz4hc --all-root "$2" "$1" >/dev/null; }
+iso() { # DIR OUT LABEL
+	xorriso -as mkisofs -quiet -V "$3" -R -o "$2" "$1" 2>/dev/null; }
+vfat() { # DIR OUT LABEL VOLID MiB
+	rm -f "$2"
+	mkfs.vfat -n "$3" -i "$4" -C "$2" $(($5 * 1024)) >/dev/null &&
+	MTOOLS_SKIP_CHECK=1 mcopy -s -i "$2" "$1"/* ::/; }
+ext4() { # DIR OUT LABEL MiB [UUID]
+	rm -f "$2"
+	mkfs.ext4 -q -F -L "$3" ${5:+-U "$5"} -d "$1" "$2" "$4M"; }
+# disk OUT TABLE-SCRIPT FSIMG: a partitioned disk, FSIMG as partition 1 at 1 MiB
+disk() {
+	fs_mib=$(( $(wc -c <"$3") / 1048576 + 1 ))
+	rm -f "$1"
+	truncate -s $((fs_mib + 2))M "$1"
+	printf '%s\n' "$2" | sfdisk -q "$1" >/dev/null
+	dd if="$3" of="$1" bs=1M seek=1 conv=notrunc status=none
+}
+# an initramfs with ext4 (persistent layer, ISO file on ext4)
+ext4_initramfs() {
+	[ "$M/initramfs-ext4.img" -nt "$INITRAMFS" ] && return 0
+	BUSYBOX=$BUSYBOX KERNEL_DIR=$KERNEL_DIR MODULES="$MODULES ext4" OUT=$M/initramfs-ext4.img \
+		GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >/dev/null
+}
+# up NAME: the boot reached the root's init on an overlay root
+up() {
+	grep -q '^R:end' "$TWORK/$1.log" && grep -qE '^R:mountinfo .* / / .* - overlay ' "$TWORK/$1.log"
+}

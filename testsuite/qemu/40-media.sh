@@ -1,0 +1,77 @@
+# Every way of finding the media and stacking the root, on Debian's kernel.
+. "$T/lib/testlib.sh"
+. "$T/lib/media.sh"
+base=$M/base.sfs
+sfs "$ROOT" "$base"
+mkdir -p "$M/live/live"
+cp "$base" "$M/live/live/root.sfs"
+
+# --- virtio disk (vfat, no partition table) found by UUID -----------------
+vfat "$M/live" "$M/vd.img" VDISK 1234ABCD 16
+boot uuid -d "$M/vd.img" -t 150 -a "liveroot.media=UUID=1234-ABCD" || true
+up uuid && has "virtio disk found by UUID" "$TWORK/uuid.log" \
+	"^R:mountinfo .* /run/liveroot/media .* - vfat /dev/vda " "^R:log found UUID=1234-ABCD on /dev/vda" ||
+	fail "virtio disk found by UUID" "$(grep -E 'liveroot:|R:end' "$TWORK/uuid.log" | tail -3 | tr '\n' ' ')"
+
+# --- USB stick (xhci + usb-storage: appears only after the USB bus is up) --
+vfat "$M/live" "$M/usb.img" USBLIVE 0000BEEF 16
+boot usb -u "$M/usb.img" -t 150 -a "liveroot.label=USBLIVE liveroot.timeout=30" || true
+up usb && has "USB stick found by label once it appears" "$TWORK/usb.log" \
+	"^R:mountinfo .* /run/liveroot/media .* - vfat /dev/sd[a-z] " "^R:log found LABEL=USBLIVE on /dev/sd" ||
+	fail "USB stick found by label" "$(grep -E 'liveroot:' "$TWORK/usb.log" | tail -3 | tr '\n' ' ')"
+
+# --- ISO file on an ext4 partition (GPT), found by PARTUUID and PARTLABEL --
+ext4_initramfs
+mkdir -p "$M/ext/boot"
+cp "$MEDIUM" "$M/ext/boot/live.iso"
+ext4 "$M/ext" "$M/ext.fs" DATA 32
+disk "$M/gpt.img" "label: gpt
+start=2048, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, uuid=6B1F4A3C-2D5E-4F60-9A7B-8C9D0E1F2A3B, name=LIVEDATA" "$M/ext.fs"
+BOOT_INITRD=$M/initramfs-ext4.img boot partuuid -d "$M/gpt.img" -t 150 \
+	-a "liveroot.media=PARTUUID=6b1f4a3c-2d5e-4f60-9a7b-8c9d0e1f2a3b liveroot.iso=/boot/live.iso" || true
+up partuuid && has "ISO file on an ext4 partition, by GPT PARTUUID" "$TWORK/partuuid.log" \
+	"^R:mountinfo .* /run/liveroot/media .* - ext4 /dev/vda1 " \
+	"^R:mountinfo .* /run/liveroot/iso .* - iso9660 /dev/loop0 " \
+	"^R:mountinfo .* /run/liveroot/layer0 .* - squashfs /dev/loop1 " ||
+	fail "ISO file on an ext4 partition, by GPT PARTUUID" "$(grep -E 'liveroot:' "$TWORK/partuuid.log" | tail -3 | tr '\n' ' ')"
+BOOT_INITRD=$M/initramfs-ext4.img boot partlabel -d "$M/gpt.img" -t 150 \
+	-a "liveroot.media=PARTLABEL=LIVEDATA liveroot.iso=/boot/live.iso" || true
+up partlabel && pass "found by GPT PARTLABEL" ||
+	fail "found by GPT PARTLABEL" "$(grep -E 'liveroot:' "$TWORK/partlabel.log" | tail -3 | tr '\n' ' ')"
+disk "$M/mbr.img" "label: dos
+label-id: 0x5eed1e55
+start=2048, type=83" "$M/ext.fs"
+BOOT_INITRD=$M/initramfs-ext4.img boot mbr -d "$M/mbr.img" -t 150 \
+	-a "liveroot.media=PARTUUID=5eed1e55-01 liveroot.iso=/boot/live.iso" || true
+up mbr && pass "found by MBR PARTUUID (disk signature-partition)" ||
+	fail "found by MBR PARTUUID" "$(grep -E 'liveroot:' "$TWORK/mbr.log" | tail -3 | tr '\n' ' ')"
+
+# --- media=auto: the first device holding the image -----------------------
+vfat "$M/ext" "$M/other.img" OTHER 00001111 8 2>/dev/null || vfat "$M/live/live" "$M/other.img" OTHER 00001111 8
+boot auto -d "$M/other.img" -d "$M/vd.img" -t 150 -a "liveroot.media=auto" || true
+up auto && has "media=auto skips a disk without the image" "$TWORK/auto.log" \
+	"^R:mountinfo .* /run/liveroot/media .* - vfat /dev/vdb " ||
+	fail "media=auto" "$(grep -E 'liveroot:' "$TWORK/auto.log" | tail -3 | tr '\n' ' ')"
+
+# --- erofs image ------------------------------------------------------------
+mkdir -p "$M/er/live"
+erofs "$ROOT" "$M/er/live/root.erofs"
+iso "$M/er" "$M/erofs.iso" EROFSLIVE
+boot erofs -c "$M/erofs.iso" -t 150 -a "liveroot.label=EROFSLIVE liveroot.image=/live/root.erofs" || true
+up erofs && has "erofs image (found by magic)" "$TWORK/erofs.log" \
+	"^R:mountinfo .* /run/liveroot/layer0 ro.* - erofs " "^R:release liveroot demo root$" ||
+	fail "erofs image" "$(grep -E 'liveroot:' "$TWORK/erofs.log" | tail -3 | tr '\n' ' ')"
+
+# --- two stacked images: the upper one shadows the lower ---------------------
+mkdir -p "$M/top/etc" "$M/st/live"
+echo "top layer" >"$M/top/etc/liveroot-demo-release"
+echo "only in the top layer" >"$M/top/etc/top-only"
+cp "$base" "$M/st/live/base.sfs"
+sfs "$M/top" "$M/st/live/top.sfs"
+iso "$M/st" "$M/stack.iso" STACKLIVE
+boot stack -c "$M/stack.iso" -t 150 \
+	-a "liveroot.label=STACKLIVE liveroot.image=/live/base.sfs,/live/top.sfs lrtest.cat=/etc/top-only" || true
+up stack && has "two stacked images: the upper shadows the lower" "$TWORK/stack.log" \
+	"^R:release top layer$" "^R:cat /etc/top-only only in the top layer$" \
+	"lowerdir=/run/liveroot/layer1:/run/liveroot/layer0," ||
+	fail "two stacked images" "$(grep -E 'liveroot:' "$TWORK/stack.log" | tail -3 | tr '\n' ' ')"
