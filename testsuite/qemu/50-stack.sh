@@ -68,9 +68,9 @@ has "verify mismatch while copying to RAM: refused, no half copy left" "$L" \
 hasnt "verify mismatch while copying to RAM: the RAM copy is gone" "$L" "^ram$|[[:space:]]ram[[:space:]]"
 
 # --- the writable layer ---------------------------------------------------------
-boot rwsize -c "$MEDIUM" -t 150 -a "liveroot.label=LIVEROOT liveroot.rw=tmpfs:8M" || true
-up rwsize && has "rw=tmpfs:8M: the tmpfs is 8 MiB" "$TWORK/rwsize.log" \
-	"^R:df tmpfs +8192 .* /run/liveroot/rw$" ||
+boot rwsize -c "$MEDIUM" -t 150 -a "liveroot.label=LIVEROOT liveroot.rw=tmpfs:8M lrtest.fill=/root/fill" || true
+up rwsize && has "rw=tmpfs:8M: the tmpfs is 8 MiB; filling it fails cleanly, the system stays up" \
+	"$TWORK/rwsize.log" "^R:df tmpfs +8192 .* /run/liveroot/rw$" "^R:fill .*No space left on device" "^R:end" ||
 	fail "rw=tmpfs:8M" "$(grep -E 'R:df|liveroot:' "$TWORK/rwsize.log" | tail -5 | tr '\n' ' ')"
 
 ext4_initramfs
