@@ -124,9 +124,14 @@ check: all $(OUT)/demo/live.iso
 	KERNEL_DIR=$(KERNEL_DIR) MEDIUM=$(CURDIR)/$(OUT)/demo/live.iso LIBC=$(LIBC) \
 	MODULES="$(MODULES)" testsuite/run $(TESTS)
 
-bench: all
+bench: all $(OUT)/demo/live.iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
 	KERNEL_DIR=$(KERNEL_DIR) bench/run
+	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
+	KERNEL_DIR=$(KERNEL_DIR) bench/stack
+	{ echo "# Benchmark results"; echo; echo "Regenerate with \`make bench\` (qemu TCG; figures vary by a few percent between runs)."; \
+	  echo; cat $(OUT)/bench/table.md; echo; cat $(OUT)/bench-stack/table.md; } >bench/RESULTS.md
+	@echo "bench: wrote bench/RESULTS.md"
 
 clean:
 	rm -rf $(OUT) $(BUILD)/busybox-* $(BUILD)/gen_cpio

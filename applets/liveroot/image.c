@@ -13,7 +13,9 @@
 #include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <linux/loop.h>
+#include <linux/fs.h>
 
 #ifndef LOOP_CONFIGURE
 # define LOOP_CONFIGURE 0x4C0A
@@ -54,9 +56,13 @@ static const char *image_type(int fd)
 	return NULL;
 }
 
-/* Attach fd to a free loop device; returns the loop device fd, *dio says
- * whether direct I/O is in effect. */
-static int loop_attach(int fd, const char *file, char *dev, size_t devsz, int *dio)
+#define ISOFS_SUPER_MAGIC 0x9660
+
+/* Attach fd (from offset, sizelimit bytes, 0 = all; logical block size
+ * bsz, 0 = default) to a free loop device; returns the loop device fd,
+ * *dio says whether direct I/O is in effect. */
+static int loop_attach_at(int fd, const char *file, unsigned long long offset,
+		unsigned long long sizelimit, unsigned bsz, char *dev, size_t devsz, int *dio)
 {
 	struct loop_config cfg;
 	struct loop_info64 info;
@@ -90,6 +96,9 @@ static int loop_attach(int fd, const char *file, char *dev, size_t devsz, int *d
 		}
 		memset(&cfg, 0, sizeof(cfg));
 		cfg.fd = fd;
+		cfg.block_size = bsz;
+		cfg.info.lo_offset = offset;
+		cfg.info.lo_sizelimit = sizelimit;
 		cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR | LO_FLAGS_DIRECT_IO;
 		safe_strncpy((char *)cfg.info.lo_file_name, file, LO_NAME_SIZE);
 		if (ioctl(lfd, LOOP_CONFIGURE, &cfg) == 0)
@@ -114,6 +123,8 @@ static int loop_attach(int fd, const char *file, char *dev, size_t devsz, int *d
 			break;
 		}
 		memset(&info, 0, sizeof(info));
+		info.lo_offset = offset;
+		info.lo_sizelimit = sizelimit;
 		info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
 		safe_strncpy((char *)info.lo_file_name, file, LO_NAME_SIZE);
 		if (ioctl(lfd, LOOP_SET_STATUS64, &info) != 0) {
@@ -122,6 +133,8 @@ static int loop_attach(int fd, const char *file, char *dev, size_t devsz, int *d
 			close(lfd);
 			break;
 		}
+		if (bsz)
+			ioctl(lfd, LOOP_SET_BLOCK_SIZE, (unsigned long)bsz);
 		ioctl(lfd, LOOP_SET_DIRECT_IO, 1UL); /* best effort */
 		goto ok;
 	}
@@ -135,8 +148,77 @@ static int loop_attach(int fd, const char *file, char *dev, size_t devsz, int *d
 	return lfd;
 }
 
+static int loop_attach(int fd, const char *file, char *dev, size_t devsz, int *dio)
+{
+	return loop_attach_at(fd, file, 0, 0, 0, dev, devsz, dio);
+}
+
+/* ISO9660 can't do direct I/O, but it stores every file in one piece: loop
+ * the CD (or disk) itself at the file's offset, and that block device can.
+ * Then squashfs's decompressed pages are the only cached copy.
+ * Returns the loop fd, or -1 (use the file). */
+static int loop_attach_extent(int fd, const char *path, const struct stat *st,
+		char *dev, size_t devsz, int *dio, char **how)
+{
+	struct statfs sfs;
+	char sys[64], *uev, *name, *node;
+	int bsz, first, blk, dfd, lfd;
+	unsigned lbs = 512;
+	unsigned long long nblk;
+
+	if (fstatfs(fd, &sfs) != 0 || (unsigned)sfs.f_type != ISOFS_SUPER_MAGIC || st->st_size == 0)
+		return -1;
+	if (ioctl(fd, FIGETBSZ, &bsz) != 0 || bsz <= 0)
+		return -1;
+	nblk = (st->st_size + bsz - 1) / bsz;
+	first = 0;
+	if (ioctl(fd, FIBMAP, &first) != 0 || first <= 0)
+		return -1;
+	/* contiguous: the middle and the last block are where they should be */
+	blk = nblk / 2;
+	if (ioctl(fd, FIBMAP, &blk) != 0 || (unsigned long long)blk != first + nblk / 2)
+		return -1;
+	blk = nblk - 1;
+	if (ioctl(fd, FIBMAP, &blk) != 0 || (unsigned long long)blk != first + nblk - 1)
+		return -1;
+	/* the device node of st_dev, by its kernel name */
+	sprintf(sys, "/sys/dev/block/%u:%u/uevent", major(st->st_dev), minor(st->st_dev));
+	uev = xmalloc_open_read_close(sys, NULL);
+	name = uev ? strstr(uev, "DEVNAME=") : NULL;
+	if (!name) {
+		free(uev);
+		return -1;
+	}
+	name += 8;
+	*strchrnul(name, '\n') = '\0';
+	node = xasprintf("/dev/%s", name);
+	free(uev);
+	dfd = open(node, O_RDONLY | O_CLOEXEC);
+	if (dfd < 0) {
+		free(node);
+		return -1;
+	}
+	ioctl(dfd, BLKSSZGET, &lbs);
+	lfd = loop_attach_at(dfd, path, (unsigned long long)first * bsz, st->st_size,
+			lbs > 512 ? lbs : 0, dev, devsz, dio);
+	close(dfd);
+	if (lfd >= 0 && !*dio) {
+		/* no gain over the file: use the file as usual */
+		ioctl(lfd, LOOP_CLR_FD, 0);
+		close(lfd);
+		free(node);
+		return -1;
+	}
+	if (lfd >= 0)
+		*how = xasprintf(" over %s at offset %llu", node, (unsigned long long)first * bsz);
+	free(node);
+	return lfd;
+}
+
 int lr_mount_image(const char *path, const char *target)
 {
+	struct stat st;
+	char *how = NULL;
 	char dev[32];
 	const char *type;
 	int fd, lfd, dio, rc;
@@ -167,7 +249,11 @@ int lr_mount_image(const char *path, const char *target)
 		close(fd);
 		return 0;
 	}
-	lfd = loop_attach(fd, path, dev, sizeof(dev), &dio);
+	lfd = -1;
+	if (fstat(fd, &st) == 0)
+		lfd = loop_attach_extent(fd, path, &st, dev, sizeof(dev), &dio, &how);
+	if (lfd < 0)
+		lfd = loop_attach(fd, path, dev, sizeof(dev), &dio);
 	close(fd);  /* the loop device holds its own reference */
 	if (lfd < 0)
 		return -1;
@@ -175,8 +261,9 @@ int lr_mount_image(const char *path, const char *target)
 	if (rc != 0)
 		bb_perror_msg("mount %s (%s on %s) on %s: damaged image?", type, dev, path, target);
 	else
-		lr_log("mounted %s (%s, %s, direct I/O %s) read-only on %s", path, type, dev,
-				dio ? "on" : "off: the backing filesystem can't do it", target);
+		lr_log("mounted %s (%s, %s%s, direct I/O %s) read-only on %s", path, type, dev,
+				how ? how : "", dio ? "on" : "off: the backing filesystem can't do it", target);
+	free(how);
 	/* with autoclear, the loop device goes away with its last user:
 	 * the mount, or nobody if the mount failed */
 	close(lfd);

@@ -71,6 +71,7 @@ struct globals {
 	int log_fd;                      /* LR_LOG, or -1 */
 	int switched;                    /* rootfs may be gone: no rescue there */
 	char *loaded;                    /* modaliases already handed to modprobe */
+	int preloaded;                   /* the usual modules were asked for */
 } FIX_ALIASING;
 #define G (*ptr_to_globals)
 #define INIT_G() do { \
@@ -89,7 +90,7 @@ void lr_debug(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void lr_open_log(void);
 
 /* media.c */
-int lr_coldplug(void);
+int lr_coldplug(const char *extra);
 int lr_modprobe(const char *names);
 int lr_valid_spec(const char *spec);
 char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typep);

@@ -66,7 +66,14 @@ void lr_debug(const char *fmt, ...)
 	if (!(G.o.flags & LR_DEBUG))
 		return;
 	va_start(ap, fmt);
-	fputs("liveroot: debug: ", stderr);
+	{
+		char up[32];
+		if (open_read_close("/proc/uptime", up, sizeof(up) - 1) <= 0)
+			strcpy(up, "?");
+		up[sizeof(up) - 1] = '\0';
+		*strchrnul(up, ' ') = '\0';
+		fprintf(stderr, "liveroot: debug: [%s] ", up);
+	}
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);

@@ -637,7 +637,7 @@ int lr_switch_root(const char *newroot, const char *init, char **init_argv,
 				"refusing to wipe it", (unsigned long)sfs.f_type);
 		return -1;
 	}
-	lr_debug("/ is %s", fstype);
+	lr_log("switching root: / is %s (the initramfs), the new root is %s", fstype, newroot);
 	if (stat(newroot, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		bb_perror_msg("new root %s", newroot);
 		return -1;
@@ -752,6 +752,8 @@ int lr_switch_main(char **argv)
 
 	opt = getopt32(argv, "^nkc:" "\0" "-2", &console);
 	argv += optind;
+	if (access(LR_DIR, F_OK) == 0)
+		lr_open_log(); /* after a liveroot stack: keep the one log */
 	if (opt & 1)
 		flags |= LR_DRYRUN;
 	if (opt & 2)

@@ -19,11 +19,11 @@ fi
 
 "$BUSYBOX" liveroot --help >"$TWORK/help.txt" 2>&1
 has "liveroot --help lists every parameter" "$TWORK/help.txt" "^Usage: liveroot" \
-	"media=" "label=" "image=" "timeout=" "rw=" "init=" "modules=" "break=" \
+	"media=" "label=" "iso=" "image=" "timeout=" "toram=" "verify=" "rw=" "init=" "modules=" "break=" \
 	"console=" "quiet" "debug" "switch"
 # README documents every parameter too
 miss=
-for p in media label image timeout rw init modules break console quiet debug; do
+for p in media label iso image timeout toram verify rw init modules break console quiet debug; do
 	grep -q "liveroot\.$p" "$TOP/README.md" || miss="$miss $p"
 done
 [ -z "$miss" ] && pass "README documents every parameter" || fail "README documents every parameter" "missing:$miss"
