@@ -460,11 +460,14 @@ static unsigned long long meminfo_kib(const char *key)
 #define TORAM_MARGIN (32 * MiB)
 #define TORAM_AUTO_MIN (128 * MiB)
 
-/* Copy every image to a tmpfs of just the right size; on any failure,
- * nothing of it is left and we boot from the media. */
+/* Copy every image to a tmpfs of just the right size.  Returns 0 (paths[]
+ * now point at the copies), 1 (not enough RAM: boot from the media) or -1
+ * (a bad checksum, a read or write error: the copy is gone, paths[] are
+ * unchanged, and the boot stops -- a damaged image is not booted). */
 static int copy_to_ram(const struct lr_opts *o, char **paths, unsigned n)
 {
 	unsigned long long total = 0, avail = meminfo_kib("MemAvailable:") * 1024;
+	char *copies[LR_MAX_IMAGES];
 	char *opts;
 	unsigned i;
 	struct stat st;
@@ -500,6 +503,7 @@ static int copy_to_ram(const struct lr_opts *o, char **paths, unsigned n)
 	free(opts);
 	for (i = 0; i < n; i++) {
 		char *dst = xasprintf(LR_RAM "/%u-%s", i, bb_basename(paths[i]));
+		copies[i] = NULL;
 		uint8_t h[32];
 		char want[SHA256_HEX + 1];
 		int rc;
@@ -515,12 +519,16 @@ static int copy_to_ram(const struct lr_opts *o, char **paths, unsigned n)
 			free(dst);
 			goto fail;
 		}
-		paths[i] = dst;
+		copies[i] = dst;
 	}
+	for (i = 0; i < n; i++)
+		paths[i] = copies[i];
 	lr_log("copied %u image(s), %llu MiB, to " LR_RAM, n, total / MiB);
 	return 0;
  fail:
 	/* never boot from a half-copied image */
+	while (i-- > 0)
+		free(copies[i]);
 	umount2(LR_RAM, MNT_DETACH);
 	rmdir(LR_RAM);
 	return -1;

@@ -29,7 +29,7 @@
 //kbuild:lib-$(CONFIG_LIVEROOT) += liveroot.o
 
 //usage:#define liveroot_trivial_usage
-//usage:       "[-n] [-C FILE] [NAME=VALUE | NAME]...\n"
+//usage:       "[-n] [-C FILE] [NAME=VALUE | NAME]... [-- INIT_ARGS]\n"
 //usage:       "or: liveroot switch [-n] [-k] [-c CONSOLE] NEWROOT INIT [ARGS]"
 //usage:#define liveroot_full_usage "\n\n"
 //usage:       "Mount a live system's root (media, image, overlay; all under /run/liveroot)\n"
@@ -71,9 +71,9 @@ void lr_shell(const char *why)
 
 	bb_error_msg("%s", why);
 	fflush_all();
-	pid = vfork();
+	pid = fork(); /* not vfork: the child sets PS1 for itself */
 	if (pid < 0) {
-		bb_simple_perror_msg("vfork");
+		bb_simple_perror_msg("fork");
 		return;
 	}
 	if (pid == 0) {
@@ -99,10 +99,16 @@ void lr_rescue(const char *why)
 	}
 }
 
-static void rescue_on_die(void)
+/* die_func: PID 1 must not exit */
+void lr_on_die(void)
 {
-	if (G.switched)
-		return; /* rootfs is gone: nothing to run a shell from */
+	if (G.switched) {
+		/* rootfs is gone: the new root's shell, or wait forever */
+		static const char *const sh[] = { "/bin/sh", NULL };
+		execv(sh[0], (char **)sh);
+		for (;;)
+			pause();
+	}
 	lr_rescue("liveroot failed (see the message above)");
 }
 
@@ -120,8 +126,8 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 {
 	const char *cmdline = "/proc/cmdline";
 	struct lr_opts *o;
-	unsigned opt;
-	char *init_argv[2];
+	unsigned opt, i, n;
+	char **init_args = NULL, **init_argv;
 
 	INIT_G();
 	o = &G.o;
@@ -129,6 +135,15 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	if (argv[1] && strcmp(argv[1], "switch") == 0)
 		return lr_switch_main(argv + 1);
 
+	/* after "--": the arguments for init (the kernel hands its unknown
+	 * command line words to /init, which passes them on after "--") */
+	for (i = 1; argv[i]; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			argv[i] = NULL;
+			init_args = argv + i + 1;
+			break;
+		}
+	}
 	opt = getopt32(argv, "nC:", &cmdline);
 	argv += optind;
 	if (opt & 1)
@@ -146,7 +161,7 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 		lr_rescue("the initramfs is incomplete (" LR_COMPLETE " missing): it did not fit "
 				"in RAM while the kernel unpacked it; give the machine more memory");
 
-	die_func = rescue_on_die;
+	die_func = lr_on_die;
 	if (lr_mount_run() != 0)
 		lr_rescue("can't set up " LR_RUN);
 	lr_memlog("start");
@@ -164,8 +179,12 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	stage_break(o->brk, BRK_POSTMOUNT, "postmount");
 	stage_break(o->brk, BRK_PRESWITCH, "preswitch");
 
+	for (n = 0; init_args && init_args[n]; n++)
+		continue;
+	init_argv = xzalloc((n + 2) * sizeof(init_argv[0]));
 	init_argv[0] = (char *)o->init;
-	init_argv[1] = NULL;
+	for (i = 0; i < n; i++)
+		init_argv[i + 1] = init_args[i];
 	lr_switch_root(LR_NEWROOT, o->init, init_argv, o->console, o->flags);
 	lr_rescue("can't switch to the new root");
 }

@@ -116,6 +116,7 @@ int lr_switch_main(char **argv);
 /* liveroot.c */
 void lr_rescue(const char *why) NORETURN;
 void lr_shell(const char *why);
+void lr_on_die(void);
 
 POP_SAVED_FUNCTION_VISIBILITY
 

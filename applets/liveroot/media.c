@@ -20,7 +20,8 @@
 #include <linux/netlink.h>
 
 /* Run "modprobe -qab NAME..." (busybox's own modprobe: reads modules.dep
- * and modules.alias).  names: space/comma separated, consumed. */
+ * and modules.alias).  names: space separated (modaliases may hold
+ * commas), consumed. */
 static int run_modprobe(char *names)
 {
 	char **argv;
@@ -34,7 +35,7 @@ static int run_modprobe(char *names)
 	argv = xzalloc(sizeof(argv[0]) * (strlen(names) / 2 + 4));
 	argv[n++] = (char *)"modprobe";
 	argv[n++] = (char *)"-qab";
-	while ((w = strsep(&names, " ,")) != NULL)
+	while ((w = strsep(&names, " ")) != NULL)
 		if (*w)
 			argv[n++] = w;
 	rc = 0;
@@ -47,10 +48,16 @@ static int run_modprobe(char *names)
 	return rc;
 }
 
+/* names: module names or aliases, separated by spaces or commas */
 int lr_modprobe(const char *names)
 {
-	char *s = xstrdup(names);
-	int rc = run_modprobe(s);
+	char *s = xstrdup(names), *p;
+	int rc;
+
+	for (p = s; *p; p++)
+		if (*p == ',')
+			*p = ' ';
+	rc = run_modprobe(s);
 	free(s);
 	return rc;
 }
@@ -340,11 +347,23 @@ static char *scan_once(const char *spec, const char **typep)
 
 	if (spec[0] == '/') {
 		llist_free(devs, free);
-		if (stat(spec, &st) == 0 && S_ISBLK(st.st_mode)) {
-			*typep = NULL;
-			return xstrdup(spec);
+		*typep = NULL;
+		if (stat(spec, &st) != 0 || !S_ISBLK(st.st_mode))
+			return NULL;
+		/* its filesystem type, as for the others */
+		{
+			int fd = open(spec, O_RDONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				struct volume_id *vid = volume_id_open_node(fd);
+				uint64_t size;
+				if (ioctl(fd, BLKGETSIZE64, &size) != 0)
+					size = 0;
+				if (volume_id_probe_all(vid, size) == 0)
+					*typep = vid->type;
+				free_volume_id(vid);
+			}
 		}
-		return NULL;
+		return xstrdup(spec);
 	}
 	while ((name = llist_pop(&devs)) != NULL) {
 		if (!dev)
@@ -531,8 +550,10 @@ int lr_mount_media(const struct lr_opts *o)
 
 	if (strcmp(o->media, "auto") == 0) {
 		dev = wait_for(o, "a device holding the image", &type, try_auto);
+		if (!dev)
+			return -1;
 		free(dev);
-		return dev ? 0 : -1;
+		return 0;
 	}
 	dev = lr_wait_device(o, o->media, &type);
 	if (!dev)

@@ -74,7 +74,7 @@ static char *readlinkat_alloc(int dfd, const char *name)
 static int walk_in_root(int rootfd, const char *path, int flags)
 {
 	char *buf = xstrdup(path), *rest = buf, *comp;
-	int cur = dup(rootfd), links = 0;
+	int cur = dup(rootfd), links = 0, opened = 0;
 	struct stat rst, st;
 
 	if (cur < 0 || fstat(rootfd, &rst) != 0)
@@ -118,11 +118,12 @@ static int walk_in_root(int rootfd, const char *path, int flags)
 			goto fail;
 		close(cur);
 		cur = fd;
+		opened = !rest; /* the last component, opened with the wanted flags */
 	}
 	free(buf);
-	if ((flags & O_PATH) || cur == rootfd)
+	if (opened)
 		return cur;
-	/* whole path was "/" or dots: reopen with the wanted flags */
+	/* the path ended in "/", "." or "..": reopen that directory as asked */
 	{
 		int fd = openat(cur, ".", flags | O_CLOEXEC);
 		close(cur);
@@ -145,6 +146,10 @@ static int open_in_root(int rootfd, const char *path, int flags)
 	struct open_how how;
 	int fd;
 
+	/* LIVEROOT_RESOLVE_WALK=1 takes the older kernels' path (the testsuite
+	 * uses it: the host kernel has openat2) */
+	if (getenv("LIVEROOT_RESOLVE_WALK"))
+		return walk_in_root(rootfd, path, flags);
 	memset(&how, 0, sizeof(how));
 	how.flags = flags | O_CLOEXEC;
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
@@ -153,6 +158,20 @@ static int open_in_root(int rootfd, const char *path, int flags)
 		return fd;
 #endif
 	return walk_in_root(rootfd, path, flags);
+}
+
+/* Byte order and machine of this very program: what the kernel runs. */
+static int self_elf(unsigned char *data, unsigned *machine)
+{
+	unsigned char h[20];
+
+	if (open_read_close("/proc/self/exe", h, sizeof(h)) != (ssize_t)sizeof(h)
+	 || memcmp(h, ELFMAG, SELFMAG) != 0
+	)
+		return -1;
+	*data = h[EI_DATA];
+	*machine = h[EI_DATA] == ELFDATA2LSB ? (h[18] | (h[19] << 8)) : ((h[18] << 8) | h[19]);
+	return 0;
 }
 
 /* Is PATH (inside rootfd) something the kernel can exec as PID 1?
@@ -186,24 +205,49 @@ static int check_exec(int rootfd, const char *newroot, const char *path,
 	}
 	hdr[n] = '\0';
 	if (memcmp(hdr, ELFMAG, SELFMAG) == 0) {
-		/* look for PT_INTERP */
+		/* sane for this machine, and its PT_INTERP (if any) inside NEWROOT */
 		int is64 = hdr[EI_CLASS] == ELFCLASS64;
 		unsigned long long phoff;
-		unsigned phnum, phentsize, i;
+		unsigned phnum, phentsize, machine, etype, i, self_machine;
+		unsigned char self_data;
+		Elf64_Ehdr e64;
+		Elf32_Ehdr e32;
 
-		if (is64) {
-			Elf64_Ehdr *e = (void *)hdr;
-			phoff = e->e_phoff; phnum = e->e_phnum; phentsize = e->e_phentsize;
-		} else {
-			Elf32_Ehdr *e = (void *)hdr;
-			phoff = e->e_phoff; phnum = e->e_phnum; phentsize = e->e_phentsize;
+		if ((size_t)n < (is64 ? sizeof(e64) : sizeof(e32))
+		 || (hdr[EI_CLASS] != ELFCLASS64 && hdr[EI_CLASS] != ELFCLASS32)
+		) {
+			bb_error_msg("%s %s (inside %s): truncated or malformed ELF header", what, path, newroot);
+			goto out;
 		}
-		if (phnum > 256 || phentsize > 64) {
+		if (is64) {
+			memcpy(&e64, hdr, sizeof(e64));
+			phoff = e64.e_phoff; phnum = e64.e_phnum; phentsize = e64.e_phentsize;
+			machine = e64.e_machine; etype = e64.e_type;
+		} else {
+			memcpy(&e32, hdr, sizeof(e32));
+			phoff = e32.e_phoff; phnum = e32.e_phnum; phentsize = e32.e_phentsize;
+			machine = e32.e_machine; etype = e32.e_type;
+		}
+		if (self_elf(&self_data, &self_machine) != 0) {
+			/* can't tell: let the kernel decide */
+			self_data = hdr[EI_DATA];
+			self_machine = machine;
+		}
+		if (hdr[EI_DATA] != self_data
+		 || (etype != ET_EXEC && etype != ET_DYN)
+		 || (machine != self_machine && !(self_machine == EM_X86_64 && machine == EM_386))
+		) {
+			bb_error_msg("%s %s (inside %s) is an ELF file for another machine "
+					"(e_machine %u, type %u): the kernel could not run it",
+					what, path, newroot, machine, etype);
+			goto out;
+		}
+		if (phnum > 256 || phentsize != (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr))) {
 			bb_error_msg("%s %s (inside %s): malformed ELF header", what, path, newroot);
 			goto out;
 		}
 		for (i = 0; i < phnum; i++) {
-			unsigned char ph[64];
+			unsigned char ph[sizeof(Elf64_Phdr)];
 			unsigned long long off, sz;
 			unsigned type;
 			char *interp;
@@ -213,11 +257,13 @@ static int check_exec(int rootfd, const char *newroot, const char *path,
 				goto out;
 			}
 			if (is64) {
-				Elf64_Phdr *p = (void *)ph;
-				type = p->p_type; off = p->p_offset; sz = p->p_filesz;
+				Elf64_Phdr p;
+				memcpy(&p, ph, sizeof(p));
+				type = p.p_type; off = p.p_offset; sz = p.p_filesz;
 			} else {
-				Elf32_Phdr *p = (void *)ph;
-				type = p->p_type; off = p->p_offset; sz = p->p_filesz;
+				Elf32_Phdr p;
+				memcpy(&p, ph, sizeof(p));
+				type = p.p_type; off = p.p_offset; sz = p.p_filesz;
 			}
 			if (type != PT_INTERP)
 				continue;
@@ -253,7 +299,9 @@ static int check_exec(int rootfd, const char *newroot, const char *path,
 		char *p = skip_whitespace((char *)hdr + 2), *e, *w;
 
 		e = strpbrk(p, " \t\n");
-		if (!e || *p == '\0') {
+		if (!e)
+			e = p + strlen(p);  /* "#!/bin/sh" and nothing after it */
+		if (*p == '\0') {
 			bb_error_msg("%s %s (inside %s): '#!' line without interpreter", what, path, newroot);
 			goto out;
 		}
@@ -351,8 +399,9 @@ static void unescape(char *s)
 }
 
 /* Move every mount sitting directly on rootfs (other than NEWROOT) to the
- * same path inside NEWROOT; their submounts move along. */
-static int move_mounts(const char *newroot, unsigned flags)
+ * same path inside NEWROOT; their submounts move along.  *moved records
+ * "MOUNTPOINT\nTARGET" for each, newest first, so they can be moved back. */
+static int move_mounts(const char *newroot, unsigned flags, llist_t **moved)
 {
 	char *info, *line, *next;
 	unsigned root_id = 0;
@@ -401,8 +450,10 @@ static int move_mounts(const char *newroot, unsigned flags)
 					else if (mount(mp, target, NULL, MS_MOVE, NULL) != 0) {
 						bb_perror_msg("move %s to %s", mp, target);
 						errors++;
-					} else
+					} else {
 						lr_debug("moved %s to %s", mp, target);
+						llist_add_to(moved, xasprintf("%s\n%s", mp, target));
+					}
 				} else if (flags & LR_DRYRUN) {
 					printf("would detach %s: no directory %s in the new root\n", mp, target);
 				} else {
@@ -419,6 +470,21 @@ static int move_mounts(const char *newroot, unsigned flags)
 	}
 	free(info);
 	return errors ? -1 : 0;
+}
+
+/* The switch failed after the mounts moved: put them back where they were,
+ * so the rescue shell has its /dev, /proc and /run again. */
+static void unmove_mounts(llist_t *moved)
+{
+	char *e;
+
+	while ((e = llist_pop(&moved)) != NULL) {
+		char *target = strchr(e, '\n');
+		*target++ = '\0';
+		if (mount(target, e, NULL, MS_MOVE, NULL) != 0)
+			bb_perror_msg("moving %s back to %s", target, e);
+		free(e);
+	}
 }
 
 /* --- 5. wiping rootfs -------------------------------------------------- */
@@ -606,15 +672,18 @@ static void to_console(int fd)
 	dup2(fd, 2);
 	if (fd > 2)
 		close(fd);
+	else
+		fcntl(fd, F_SETFD, 0); /* dup2 onto itself kept O_CLOEXEC */
 }
 
-int lr_switch_root(const char *newroot, const char *init, char **init_argv,
+int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 		const char *console, unsigned flags)
 {
 	struct statfs sfs;
 	struct stat st, pst;
 	struct wipe w;
-	char *parent;
+	char *parent, *newroot;
+	llist_t *moved = NULL;
 	int rootfd, nrfd, cfd, rc;
 	const char *fstype;
 
@@ -637,11 +706,13 @@ int lr_switch_root(const char *newroot, const char *init, char **init_argv,
 				"refusing to wipe it", (unsigned long)sfs.f_type);
 		return -1;
 	}
-	lr_log("switching root: / is %s (the initramfs), the new root is %s", fstype, newroot);
-	if (stat(newroot, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		bb_perror_msg("new root %s", newroot);
+	/* absolute and without symlinks: mountinfo speaks that way */
+	newroot = xmalloc_realpath(newroot_arg);
+	if (!newroot || stat(newroot, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		bb_perror_msg("new root %s", newroot_arg);
 		return -1;
 	}
+	lr_log("switching root: / is %s (the initramfs), the new root is %s", fstype, newroot);
 	parent = concat_path_file(newroot, "..");
 	rc = stat(parent, &pst);
 	free(parent);
@@ -671,7 +742,7 @@ int lr_switch_root(const char *newroot, const char *init, char **init_argv,
 	check_processes(pst.st_dev, flags);
 
 	/* 3. mounts */
-	if (move_mounts(newroot, flags) != 0 && !(flags & LR_DRYRUN))
+	if (move_mounts(newroot, flags, &moved) != 0 && !(flags & LR_DRYRUN))
 		lr_log("warning: not every mount could be moved (see above)");
 	if (flags & LR_DRYRUN) {
 		close(cfd);
@@ -683,14 +754,12 @@ int lr_switch_root(const char *newroot, const char *init, char **init_argv,
 	rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0) {
 		bb_simple_perror_msg("open /");
-		close(cfd);
-		return -1;
+		goto undo;
 	}
 	if (chdir(newroot) != 0) {
 		bb_perror_msg("chdir %s", newroot);
 		close(rootfd);
-		close(cfd);
-		return -1;
+		goto undo;
 	}
 	/* pivot_root works where / is an ordinary mount; the kernel's initial
 	 * rootfs can't be pivoted (EINVAL): move the new root over it then */
@@ -703,9 +772,9 @@ int lr_switch_root(const char *newroot, const char *init, char **init_argv,
 		if (mount(".", "/", NULL, MS_MOVE, NULL) != 0) {
 			bb_perror_msg("moving %s onto /", newroot);
 			close(rootfd);
-			close(cfd);
-			xchdir("/");
-			return -1;
+			if (chdir("/") != 0)
+				bb_simple_perror_msg("chdir /");
+			goto undo;
 		}
 		if (chroot(".") != 0)
 			/* the new root is mounted on / already: carry on with it */
@@ -742,6 +811,11 @@ int lr_switch_root(const char *newroot, const char *init, char **init_argv,
 	}
 	for (;;)
 		pause(); /* PID 1 must never return */
+ undo:
+	unmove_mounts(moved);
+	close(cfd);
+	free(newroot);
+	return -1;
 }
 
 /* liveroot switch [-n] [-k] [-c CONSOLE] NEWROOT INIT [ARGS...] */
@@ -750,10 +824,13 @@ int lr_switch_main(char **argv)
 	const char *console = "/dev/console";
 	unsigned opt, flags = 0;
 
-	opt = getopt32(argv, "^nkc:" "\0" "-2", &console);
+	/* '+': stop at NEWROOT, INIT's own options are INIT's */
+	opt = getopt32(argv, "^+nkc:" "\0" "-2", &console);
 	argv += optind;
 	if (access(LR_DIR, F_OK) == 0)
 		lr_open_log(); /* after a liveroot stack: keep the one log */
+	if (getpid() == 1)
+		die_func = lr_on_die; /* never exit PID 1 */
 	if (opt & 1)
 		flags |= LR_DRYRUN;
 	if (opt & 2)

@@ -34,6 +34,7 @@ ns_prepare() {
 	cat >"$NEW/sbin/init" <<'EOI'
 #!/bin/sh
 echo "NEWINIT pid=$$"
+echo "ARGS $*"
 while read -r l; do echo "MOUNT $l"; done </proc/self/mountinfo
 walk() {
 	for f in "$1"/* "$1"/.[!.]*; do
@@ -46,20 +47,21 @@ walk() {
 walk ""
 EOI
 	chmod 755 "$NEW/sbin/init"
-	PRE=
+	PRE= NSENV=
 }
 
 ns_run() {
 	n=$1; shift
-	timeout -k 5 120 unshare --mount --pid --fork --propagation private sh -c '
+	NSENV=$NSENV timeout -k 5 120 unshare --mount --pid --fork --propagation private sh -c '
 		R=$1 NEW=$2 PRE=$3; shift 3
 		mount -t proc proc "$R/proc" || exit 1
 		mount --bind /dev "$R/dev" || exit 1
 		mount -t tmpfs newroot "$R/newroot" || exit 1
 		cp -a "$NEW/." "$R/newroot/"
 		eval "$PRE"
-		exec chroot "$R" /bin/busybox liveroot switch "$@"
+		exec env $NSENV chroot "$R" /bin/busybox liveroot switch "$@"
 	' sh "$R" "$NEW" "$PRE" "$@" </dev/null 2>&1 | cat >"$TWORK/$n.out"
+	# (NSENV: VAR=value settings for the switch, through env)
 	# (a pipe: the console the switch reopens must append, not overwrite)
 }
 

@@ -88,6 +88,38 @@ ns_prepare
 ns_run badconsole -c /dev/no-such-console /newroot /sbin/init
 intact badconsole "console can't be opened: rescue, rootfs intact" "console /dev/no-such-console"
 
+ns_prepare
+printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\002\000\267\000' >"$NEW/sbin/init"
+head -c 200 /dev/zero >>"$NEW/sbin/init"
+ns_run foreign $C /newroot /sbin/init
+intact foreign "ELF binary for another machine: rescue, rootfs intact" "is an ELF file for another machine \(e_machine 183"
+
+ns_prepare
+printf '\177ELF\002\001' >"$NEW/sbin/init"
+ns_run shortelf $C /newroot /sbin/init
+intact shortelf "truncated ELF file: rescue, rootfs intact" "truncated or malformed ELF header"
+
+# the walk used where the kernel has no openat2
+ns_prepare
+mv "$NEW/sbin/init" "$NEW/bin/realinit"
+ln -s ../bin/realinit "$NEW/sbin/init"
+ln -s /bin "$NEW/usr-bin"
+NSENV=LIVEROOT_RESOLVE_WALK=1
+ns_run walk $C /newroot /usr-bin/../sbin/init
+has "without openat2: symlinks resolved inside NEWROOT by the walk" "$TWORK/walk.out" "^NEWINIT pid=1$"
+ns_prepare
+ln -sf /nope "$NEW/sbin/init2"
+NSENV=LIVEROOT_RESOLVE_WALK=1
+ns_run walkbad $C /newroot /sbin/init2
+intact walkbad "without openat2: dangling symlink refused" "init /sbin/init2 .*No such file"
+
+# init's own options and arguments are init's; a relative NEWROOT works
+ns_prepare
+PRE='cd "$R"'
+ns_run args $C newroot /sbin/init -s --single x
+has "init gets its options and arguments; NEWROOT may be relative" "$TWORK/args.out" \
+	"^NEWINIT pid=1$" "^ARGS -s --single x$"
+
 # --- processes that keep rootfs busy ----------------------------------------
 ns_prepare
 PRE='exec 3<"$R/etc/marker"; chroot "$R" /bin/busybox sleep 30 & sleep 0.3'

@@ -2,13 +2,14 @@
 # kernel and check what the booted system reports about itself.
 . "$T/lib/testlib.sh"
 L=$TWORK/demo.log
-boot demo -c "$MEDIUM" -m 128 -t 150 -a "liveroot.label=LIVEROOT" || true
+boot demo -c "$MEDIUM" -m 128 -t 150 -a "liveroot.label=LIVEROOT -- demo-arg" || true
 if ! grep -q '^R:end' "$L"; then
 	fail "demo boots to its init" "no report; tail: $(tail -5 "$L" | tr '\n' ' ')"
 	exit 0
 fi
 pass "demo boots to its init"
 has "init is PID 1" "$L" "^R:pid 1$"
+has "the kernel's arguments for init reach init" "$L" "^R:args demo-arg$"
 has "root is the overlay on the image" "$L" \
 	"^R:mountinfo [0-9]+ [0-9]+ [0-9:]+ / / .* - overlay overlay .*lowerdir=/run/liveroot/layer0,upperdir=/run/liveroot/rw/upper,workdir=/run/liveroot/rw/work"
 has "files of the image are read" "$L" "^R:release liveroot demo root$"
