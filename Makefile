@@ -36,6 +36,9 @@ HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
 .PHONY: all help deps fetch toolchain busybox initramfs kernel size demo check \
 	bench medium libc-sizes clean distclean
 
+# toolchain stamps are kept, not deleted as intermediates
+.SECONDARY:
+
 all: $(BUSYBOX) $(INITRAMFS)
 	@$(MAKE) -s size
 
