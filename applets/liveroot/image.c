@@ -370,6 +370,12 @@ static int read_pass(const char *src, const char *dst, uint8_t *hash)
 		bb_perror_msg("%s", src);
 		goto done;
 	}
+	memset(&p, 0, sizeof(p));
+	p.name = bb_basename(src);
+	p.total = st.st_size;
+	p.start = monotonic_ms();
+	p.tty = isatty(STDERR_FILENO);
+	p.last_step = -1;
 	if (dst) {
 		out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
 		if (out < 0) {
@@ -379,12 +385,6 @@ static int read_pass(const char *src, const char *dst, uint8_t *hash)
 		/* no hash wanted: let the kernel copy (no trip through userspace) */
 		if (!hash) {
 			off_t left = st.st_size;
-			memset(&p, 0, sizeof(p));
-			p.name = bb_basename(src);
-			p.total = st.st_size;
-			p.start = monotonic_ms();
-			p.tty = isatty(STDERR_FILENO);
-			p.last_step = -1;
 			while (left > 0) {
 				ssize_t n = copy_range(in, out, left < (8 << 20) ? left : (8 << 20));
 				if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL))
@@ -404,12 +404,6 @@ static int read_pass(const char *src, const char *dst, uint8_t *hash)
 	}
 	sha256_begin(&ctx);
 	buf = xmalloc(BUFSZ);
-	memset(&p, 0, sizeof(p));
-	p.name = bb_basename(src);
-	p.total = st.st_size;
-	p.start = monotonic_ms();
-	p.tty = isatty(STDERR_FILENO);
-	p.last_step = -1;
 	for (;;) {
 		ssize_t n = safe_read(in, buf, BUFSZ);
 		if (n < 0) {
