@@ -6,6 +6,9 @@ DL_DIR      ?= $(HOME)/.cache/liveroot
 KERNEL_VERSION ?= 6.1.0-56-amd64
 KERNEL_DIR  ?= $(DL_DIR)/kernel/$(KERNEL_VERSION)
 VMLINUZ     ?= $(KERNEL_DIR)/vmlinuz
+# a newer kernel for what 6.1 can't do (erofs straight from a file): tests only
+NEW_KERNEL_VERSION ?= 6.12.117+deb13-amd64
+NEW_KERNEL_DIR ?= $(DL_DIR)/kernel/$(NEW_KERNEL_VERSION)
 # What booting from CD/ISO, USB sticks, SATA/IDE disks and virtio needs, plus
 # the loop -> squashfs/erofs -> overlay stack and iso9660/vfat media.
 # ext4 (for a persistent layer) is opt-in: MODULES+=ext4 (~2.5 MB unpacked).
@@ -23,7 +26,7 @@ BUILD := build
 BUSYBOX := $(OUT)/busybox
 INITRAMFS := $(OUT)/initramfs.img
 
-export DL_DIR SOURCE_DATE_EPOCH JOBS KERNEL_VERSION
+export DL_DIR SOURCE_DATE_EPOCH JOBS
 
 APPLET_SRC := $(wildcard applets/liveroot/*)
 BB_PATCHES := $(wildcard patches/busybox/*.patch) patches/busybox/series
@@ -122,9 +125,10 @@ demo: $(INITRAMFS) $(OUT)/demo/live.iso
 	  { echo "demo: FAILED: the live system did not come up (log: $(OUT)/demo/boot.log)"; exit 1; }
 
 # --- tests and benchmarks ----------------------------------------------
-check: all $(OUT)/demo/live.iso
+check: all $(OUT)/demo/live.iso $(NEW_KERNEL_DIR)/vmlinuz
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
 	KERNEL_DIR=$(KERNEL_DIR) MEDIUM=$(CURDIR)/$(OUT)/demo/live.iso LIBC=$(LIBC) \
+	NEW_KERNEL_DIR=$(NEW_KERNEL_DIR) \
 	MODULES="$(MODULES)" testsuite/run $(TESTS)
 
 bench: all $(OUT)/demo/live.iso

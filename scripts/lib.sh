@@ -6,8 +6,9 @@ me=$(basename "$0")
 die() { echo "$me: $*" >&2; exit 1; }
 
 # apt_private: set "$APT" to apt-get options for a private apt configuration
-# (bookworm binaries + trixie sources) kept in DL_DIR/apt; the host's apt
-# sources and lists are never touched.  Updates the lists once a day.
+# (bookworm and trixie binaries, trixie sources) kept in DL_DIR/apt; the
+# host's apt sources and lists are never touched.  Updates the lists once a
+# day, or when this list of sources changes.
 apt_private() {
 	a=$DL_DIR/apt
 	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
@@ -15,13 +16,15 @@ apt_private() {
 	cat >"$a/sources.list" <<EOL
 deb [signed-by=$kr] $APT_MIRROR/debian bookworm main
 deb [signed-by=$kr] $APT_MIRROR/debian-security bookworm-security main
+deb [signed-by=$kr] $APT_MIRROR/debian trixie main
 deb-src [signed-by=$kr] $APT_MIRROR/debian trixie main
 EOL
+	cmp -s "$a/sources.list" "$a/updated" || rm -f "$a/updated"
 	APT="-o Dir::Etc::SourceList=$a/sources.list -o Dir::Etc::SourceParts=/dev/null
 		-o Dir::State::Lists=$a/lists -o Dir::Cache=$a/cache -o APT::Sandbox::User=root"
 	if [ ! -f "$a/updated" ] || [ -n "$(find "$a/updated" -mmin +1440)" ]; then
 		# shellcheck disable=SC2086
 		apt-get -q $APT update >&2 || die "apt-get update (private config in $a) failed"
-		touch "$a/updated"
+		cp "$a/sources.list" "$a/updated"
 	fi
 }
