@@ -104,3 +104,10 @@ boot break -c "$MEDIUM" -t 150 -a "liveroot.label=LIVEROOT liveroot.break=postmo
 has "break=postmount: a shell with the stack mounted, exit continues the boot" "$L" \
 	"break=postmount: shell started" "^init$" "^BREAK-SHELL" "^R:end"
 rm -f "$M"/*.iso
+
+# --- break=preswitch: the last look before the switch ---------------------------
+L=$TWORK/break-pre.log
+boot break-pre -c "$MEDIUM" -t 150 -a "liveroot.label=LIVEROOT liveroot.break=preswitch" \
+	-e "(liveroot) # =>cat /run/liveroot/log | wc -l; echo PRE-SHELL; exit" || true
+has "break=preswitch: a shell before the switch, exit continues the boot" "$L" \
+	"break=preswitch: shell started" "^PRE-SHELL" "^R:end"
