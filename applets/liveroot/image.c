@@ -497,7 +497,6 @@ static int copy_to_ram(const struct lr_opts *o, char **paths, unsigned n)
 	free(opts);
 	for (i = 0; i < n; i++) {
 		char *dst = xasprintf(LR_RAM "/%u-%s", i, bb_basename(paths[i]));
-		copies[i] = NULL;
 		uint8_t h[32];
 		char want[SHA256_HEX + 1];
 		int rc;
