@@ -406,16 +406,20 @@ static int move_mounts(const char *newroot, unsigned flags, llist_t **moved)
 	char *info, *line, *next;
 	unsigned root_id = 0;
 	int pass, errors = 0;
+	int nrfd = open(newroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (!(flags & LR_DRYRUN) && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		bb_simple_perror_msg("warning: making / private");
 	info = xmalloc_open_read_close("/proc/self/mountinfo", NULL);
 	if (!info) {
+		if (nrfd >= 0)
+			close(nrfd);
 		bb_simple_perror_msg("/proc/self/mountinfo (is /proc mounted?)");
 		return -1;
 	}
-	/* pass 0 finds the root mount (the last one on "/"), pass 1 moves */
-	for (pass = 0; pass < 2; pass++) {
+	/* pass 0 finds the root mount (the last one on "/"), pass 1 moves the
+	 * others, pass 2 /proc (the moves go through /proc/self/fd) */
+	for (pass = 0; pass < 3; pass++) {
 		char *copy = xstrdup(info);
 		for (line = copy; line && *line; line = next) {
 			unsigned id, parent;
@@ -436,24 +440,38 @@ static int move_mounts(const char *newroot, unsigned flags, llist_t **moved)
 			}
 			if (parent != root_id || strcmp(mp, "/") == 0 || strcmp(mp, newroot) == 0)
 				continue;
+			if ((pass == 2) != (strcmp(mp, "/proc") == 0))
+				continue;
 			if (is_prefixed_with(newroot, mp) && newroot[strlen(mp)] == '/') {
 				bb_error_msg("%s lies inside the mount %s: mount it elsewhere", newroot, mp);
 				errors++;
 				continue;
 			}
 			{
+				/* the target is resolved inside NEWROOT (its symlinks
+				 * as the new system will see them), then mounted on
+				 * through /proc/self/fd: nothing can land in rootfs */
 				char *target = concat_path_file(newroot, mp);
-				struct stat st;
-				if (lstat(target, &st) == 0 && S_ISDIR(st.st_mode)) {
+				char fdpath[32];
+				int tfd = nrfd >= 0 ? open_in_root(nrfd, mp, O_PATH | O_DIRECTORY) : -1;
+				if (tfd >= 0) {
+					char *real;
+					sprintf(fdpath, "/proc/self/fd/%d", tfd);
+					real = xmalloc_readlink(fdpath);
+					if (real) {
+						free(target);
+						target = real;
+					}
 					if (flags & LR_DRYRUN)
 						printf("would move %s to %s\n", mp, target);
-					else if (mount(mp, target, NULL, MS_MOVE, NULL) != 0) {
+					else if (mount(mp, fdpath, NULL, MS_MOVE, NULL) != 0) {
 						bb_perror_msg("move %s to %s", mp, target);
 						errors++;
 					} else {
 						lr_debug("moved %s to %s", mp, target);
 						llist_add_to(moved, xasprintf("%s\n%s", mp, target));
 					}
+					close(tfd);
 				} else if (flags & LR_DRYRUN) {
 					printf("would detach %s: no directory %s in the new root\n", mp, target);
 				} else {
@@ -469,6 +487,8 @@ static int move_mounts(const char *newroot, unsigned flags, llist_t **moved)
 		free(copy);
 	}
 	free(info);
+	if (nrfd >= 0)
+		close(nrfd);
 	return errors ? -1 : 0;
 }
 

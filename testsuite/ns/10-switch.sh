@@ -44,6 +44,16 @@ left=$(cd "$R" && find . -mindepth 1 | head -5)
 [ -z "$left" ] && pass "switch: rootfs is empty afterwards (directories removed too)" ||
 	fail "switch: rootfs is empty afterwards" "left: $left"
 
+# a mount whose target in the new root is a symlink: it lands where the link
+# points inside the new root, never back in rootfs
+ns_prepare
+mkdir -p "$R/run" "$NEW/var/run"
+ln -s /var/run "$NEW/run"
+PRE='mount -t tmpfs run "$R/run"; echo runfile >"$R/run/f"'
+ns_run symlinked $C /newroot /sbin/init
+has "a mount target that is a symlink in the new root is followed inside it" "$TWORK/symlinked.out" \
+	"^NEWINIT pid=1$" "^MOUNT .* /var/run .* - tmpfs run " "^FILE /var/run/f$"
+
 # --- checks that must stop before anything is deleted ------------------------
 ns_prepare
 rm "$NEW/sbin/init"
