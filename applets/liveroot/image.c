@@ -437,17 +437,6 @@ static int read_pass(const char *src, const char *dst, uint8_t *hash)
 	return rc;
 }
 
-static unsigned long long meminfo_kib(const char *key)
-{
-	char buf[2048], *p;
-
-	if (open_read_close("/proc/meminfo", buf, sizeof(buf) - 1) <= 0)
-		return 0;
-	buf[sizeof(buf) - 1] = '\0';
-	p = strstr(buf, key);
-	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
-}
-
 #define MiB (1024ULL * 1024)
 /* toram=yes leaves at least this much; toram=auto copies only when at least
  * max(AUTO_MIN, half of MemAvailable) stays available afterwards */
@@ -460,12 +449,14 @@ static unsigned long long meminfo_kib(const char *key)
  * unchanged, and the boot stops -- a damaged image is not booted). */
 static int copy_to_ram(const struct lr_opts *o, char **paths, unsigned n)
 {
-	unsigned long long total = 0, avail = meminfo_kib("MemAvailable:") * 1024;
+	unsigned long long mem[4], total = 0, avail;
 	char *copies[LR_MAX_IMAGES];
 	char *opts;
 	unsigned i;
 	struct stat st;
 
+	lr_meminfo(mem);
+	avail = mem[0] * 1024;  /* MemAvailable */
 	for (i = 0; i < n; i++) {
 		if (stat(paths[i], &st) != 0) {
 			bb_perror_msg("%s", paths[i]);

@@ -88,6 +88,7 @@ void lr_memlog(const char *stage);
 void lr_log(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void lr_debug(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void lr_open_log(void);
+void lr_meminfo(unsigned long long v[4]);
 
 /* media.c */
 int lr_coldplug(const char *extra);

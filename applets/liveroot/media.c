@@ -241,6 +241,30 @@ static char *part_label(const char *name)
 	return res;
 }
 
+/* Open DEV and identify its filesystem: the probed volume_id (label,
+ * uuid, type; free_volume_id() it), or NULL. */
+static struct volume_id *probe_fs(const char *dev)
+{
+	struct volume_id *vid;
+	uint64_t size;
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		lr_debug("%s: %s", dev, strerror(errno));
+		return NULL;
+	}
+	vid = volume_id_open_node(fd);  /* owns fd now */
+	if (ioctl(fd, BLKGETSIZE64, &size) != 0)
+		size = 0;
+	if (volume_id_probe_all(vid, size) != 0) {
+		free_volume_id(vid);
+		return NULL;
+	}
+	lr_debug("%s: type=%s label='%s' uuid='%s'", dev,
+			vid->type ? vid->type : "?", vid->label, vid->uuid);
+	return vid;
+}
+
 /* Does block device NAME match SPEC?  Returns the malloced /dev path and
  * sets *typep (filesystem type, or NULL). */
 static char *probe_device(const char *spec, const char *name, const char **typep)
@@ -249,8 +273,7 @@ static char *probe_device(const char *spec, const char *name, const char **typep
 	char buf[32];
 	char *dev, *s = NULL;
 	struct volume_id *vid;
-	uint64_t size;
-	int fd, match = 0;
+	int match = 0;
 
 	/* an empty CD drive or card reader has size 0 */
 	snprintf(path, sizeof(path), "/sys/class/block/%s/size", name);
@@ -263,27 +286,17 @@ static char *probe_device(const char *spec, const char *name, const char **typep
 	free(s);
 	dev = xasprintf("/dev/%s", name);
 	*typep = NULL;
-	fd = open(dev, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		lr_debug("%s: %s", dev, strerror(errno));
-		goto no;
-	}
-	vid = volume_id_open_node(fd);  /* owns fd now */
-	if (ioctl(fd, BLKGETSIZE64, &size) != 0)
-		size = 0;
-	if (volume_id_probe_all(vid, size) == 0) {
-		lr_debug("%s: type=%s label='%s' uuid='%s'", dev,
-				vid->type ? vid->type : "?", vid->label, vid->uuid);
+	vid = probe_fs(dev);
+	if (vid) {
 		if (is_prefixed_with(spec, "LABEL="))
 			match = strcmp(vid->label, spec + 6) == 0;
 		else if (is_prefixed_with(spec, "UUID="))
 			match = strcasecmp(vid->uuid, spec + 5) == 0;
 		*typep = vid->type;
+		free_volume_id(vid);
 	}
-	free_volume_id(vid);
 	if (match)
 		return dev;
- no:
 	free(dev);
 	return NULL;
 }
@@ -341,30 +354,25 @@ static llist_t *block_devices(void)
 /* One pass over the devices: the first that matches spec (or the path). */
 static char *scan_once(const char *spec, const char **typep)
 {
-	llist_t *devs = block_devices();
+	llist_t *devs;
 	char *name, *dev = NULL;
 	struct stat st;
 
 	if (spec[0] == '/') {
-		llist_free(devs, free);
+		struct volume_id *vid;
+
 		*typep = NULL;
 		if (stat(spec, &st) != 0 || !S_ISBLK(st.st_mode))
 			return NULL;
 		/* its filesystem type, as for the others */
-		{
-			int fd = open(spec, O_RDONLY | O_CLOEXEC);
-			if (fd >= 0) {
-				struct volume_id *vid = volume_id_open_node(fd);
-				uint64_t size;
-				if (ioctl(fd, BLKGETSIZE64, &size) != 0)
-					size = 0;
-				if (volume_id_probe_all(vid, size) == 0)
-					*typep = vid->type;
-				free_volume_id(vid);
-			}
+		vid = probe_fs(spec);
+		if (vid) {
+			*typep = vid->type;
+			free_volume_id(vid);
 		}
 		return xstrdup(spec);
 	}
+	devs = block_devices();
 	while ((name = llist_pop(&devs)) != NULL) {
 		if (!dev)
 			dev = probe_device(spec, name, typep);

@@ -14,7 +14,8 @@
 static const char mem_keys[] ALIGN1 =
 	"MemAvailable:\0" "MemFree:\0" "Shmem:\0" "Cached:\0";
 
-static void read_meminfo(unsigned long long v[4])
+/* v[]: MemAvailable, MemFree, Shmem, Cached in KiB (0 when unknown) */
+void lr_meminfo(unsigned long long v[4])
 {
 	char buf[2048];
 	int i;
@@ -92,7 +93,7 @@ void lr_memlog(const char *stage)
 	up[sizeof(up) - 1] = '\0';
 	*strchrnul(up, ' ') = '\0';
 
-	read_meminfo(v);
+	lr_meminfo(v);
 	for (i = 0; i < 4; i++)
 		d[i] = G.have_prev ? (long long)(v[i] - G.mem_prev[i]) : 0;
 	line = xasprintf("mem %-10s t=%ss avail=%llu(%+lld) free=%llu(%+lld)"
