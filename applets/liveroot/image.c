@@ -153,6 +153,16 @@ static int loop_attach(int fd, const char *file, char *dev, size_t devsz, int *d
 	return loop_attach_at(fd, file, 0, 0, 0, dev, devsz, dio);
 }
 
+static int fibmap(void *ctx, unsigned long long i, unsigned long long *phys)
+{
+	int b = i;
+
+	if (i > INT_MAX || ioctl(*(int *)ctx, FIBMAP, &b) != 0 || b < 0)
+		return -1;
+	*phys = b;
+	return 0;
+}
+
 /* ISO9660 can't do direct I/O, but it stores every file in one piece: loop
  * the CD (or disk) itself at the file's offset, and that block device can.
  * Then squashfs's decompressed pages are the only cached copy.
@@ -162,25 +172,22 @@ static int loop_attach_extent(int fd, const char *path, const struct stat *st,
 {
 	struct statfs sfs;
 	char sys[64], *uev, *name, *node;
-	int bsz, first, blk, dfd, lfd;
+	int bsz, dfd, lfd;
 	unsigned lbs = 512;
-	unsigned long long nblk;
+	unsigned long long nblk, first;
 
 	if (fstatfs(fd, &sfs) != 0 || (unsigned)sfs.f_type != ISOFS_SUPER_MAGIC || st->st_size == 0)
 		return -1;
 	if (ioctl(fd, FIGETBSZ, &bsz) != 0 || bsz <= 0)
 		return -1;
 	nblk = (st->st_size + bsz - 1) / bsz;
-	first = 0;
-	if (ioctl(fd, FIBMAP, &first) != 0 || first <= 0)
+	/* every block: isofs allows files in several sections (multi-extent),
+	 * and a crafted one looks contiguous at any few probes */
+	if (lr_contiguous(nblk, fibmap, &fd, &first) != 0) {
+		lr_log("%s is not stored in one piece on the media: reading it through "
+				"the file (cached twice)", path);
 		return -1;
-	/* contiguous: the middle and the last block are where they should be */
-	blk = nblk / 2;
-	if (ioctl(fd, FIBMAP, &blk) != 0 || (unsigned long long)blk != first + nblk / 2)
-		return -1;
-	blk = nblk - 1;
-	if (ioctl(fd, FIBMAP, &blk) != 0 || (unsigned long long)blk != first + nblk - 1)
-		return -1;
+	}
 	/* the device node of st_dev, by its kernel name */
 	sprintf(sys, "/sys/dev/block/%u:%u/uevent", major(st->st_dev), minor(st->st_dev));
 	uev = xmalloc_open_read_close(sys, NULL);
@@ -210,67 +217,12 @@ static int loop_attach_extent(int fd, const char *path, const struct stat *st,
 		return -1;
 	}
 	if (lfd >= 0)
-		*how = xasprintf(" over %s at offset %llu", node, (unsigned long long)first * bsz);
+		*how = xasprintf(" over %s at offset %llu", node, first * bsz);
 	free(node);
 	return lfd;
 }
 
-int lr_mount_image(const char *path, const char *target)
-{
-	struct stat st;
-	char *how = NULL;
-	char dev[32];
-	const char *type;
-	int fd, lfd, dio, rc;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		bb_perror_msg("image %s", path);
-		return -1;
-	}
-	type = image_type(fd);
-	if (!type) {
-		bb_error_msg("image %s is neither squashfs nor erofs (bad magic): "
-				"corrupt or not a root image", path);
-		close(fd);
-		return -1;
-	}
-	if (lr_mkdir(target) != 0) {
-		close(fd);
-		return -1;
-	}
-	/* erofs can mount a file by itself on kernels with
-	 * EROFS_FS_BACKED_BY_FILE (6.12+): no loop device at all */
-	if (strcmp(type, "erofs") == 0
-	 && lr_mount(path, target, type, MS_RDONLY | MS_NODEV | MS_SILENT, NULL) == 0
-	) {
-		lr_log("mounted %s (erofs, straight from the file, no loop device) read-only on %s",
-				path, target);
-		close(fd);
-		return 0;
-	}
-	lfd = -1;
-	if (fstat(fd, &st) == 0)
-		lfd = loop_attach_extent(fd, path, &st, dev, sizeof(dev), &dio, &how);
-	if (lfd < 0)
-		lfd = loop_attach(fd, path, dev, sizeof(dev), &dio);
-	close(fd);  /* the loop device holds its own reference */
-	if (lfd < 0)
-		return -1;
-	rc = lr_mount(dev, target, type, MS_RDONLY | MS_NODEV, NULL);
-	if (rc != 0)
-		bb_perror_msg("mount %s (%s on %s) on %s: damaged image?", type, dev, path, target);
-	else
-		lr_log("mounted %s (%s, %s%s, direct I/O %s) read-only on %s", path, type, dev,
-				how ? how : "", dio ? "on" : "off: the backing filesystem can't do it", target);
-	free(how);
-	/* with autoclear, the loop device goes away with its last user:
-	 * the mount, or nobody if the mount failed */
-	close(lfd);
-	return rc;
-}
-
-/* --- checksums and copy to RAM ------------------------------------------ */
+/* --- checksums ------------------------------------------------------------ */
 
 #define SHA256_HEX 64
 
@@ -281,47 +233,39 @@ static void hex(char *out, const uint8_t *h)
 		sprintf(out + 2 * i, "%02x", h[i]);
 }
 
-/* The hash IMAGE must have: verify=sha256:HEX, or IMAGE.sha256 ("HEX  name") */
-static int expected_hash(const struct lr_opts *o, const char *path, char *want)
+/* The hash IMAGE must have: verify=sha256:HEX, or IMAGE.sha256 on the
+ * media ("HEX  name", read inside the media only) */
+static int expected_hash(const struct lr_opts *o, const char *base, const char *image,
+		char *want)
 {
-	char *f, *buf;
-	size_t n;
+	char buf[256], *f;
+	ssize_t n;
+	int fd;
 
-	if (o->verify_hex) {
-		strcpy(want, o->verify_hex);
-		goto lower;
-	}
-	f = xasprintf("%s.sha256", path);
-	buf = xmalloc_open_read_close(f, NULL);
-	if (!buf) {
-		bb_perror_msg("verify=sha256: %s", f);
+	if (o->verify_hex)
+		return lr_sha256_line(o->verify_hex, strlen(o->verify_hex), want);
+	f = xasprintf("%s.sha256", image);
+	fd = lr_open_media_file(base, f, "verify=sha256:");
+	n = fd >= 0 ? full_read(fd, buf, sizeof(buf)) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n < 0 || lr_sha256_line(buf, n, want) != 0) {
+		if (fd >= 0)
+			bb_error_msg("verify=sha256: %s does not start with a sha256 (64 hex digits)", f);
 		free(f);
 		return -1;
 	}
-	n = strspn(buf, "0123456789abcdefABCDEF");
-	if (n != SHA256_HEX || (buf[n] && !isspace(buf[n]))) {
-		bb_error_msg("verify=sha256: %s does not start with a sha256 (64 hex digits)", f);
-		free(buf);
-		free(f);
-		return -1;
-	}
-	memcpy(want, buf, SHA256_HEX);
-	want[SHA256_HEX] = '\0';
-	free(buf);
 	free(f);
- lower:
-	for (n = 0; want[n]; n++)
-		want[n] = tolower(want[n]);
 	return 0;
 }
 
-static int check_hash(const char *path, const char *want, const uint8_t *h)
+static int check_hash(const char *path, const char *want, const uint8_t *h, const char *how)
 {
 	char have[SHA256_HEX + 1];
 
 	hex(have, h);
 	if (strcmp(have, want) == 0) {
-		lr_log("verified %s: sha256 %s", path, have);
+		lr_log("verified %s: sha256 %s (%s)", path, have, how);
 		return 0;
 	}
 	bb_error_msg("checksum mismatch for %s: the image is damaged or not the one "
@@ -329,6 +273,123 @@ static int check_hash(const char *path, const char *want, const uint8_t *h)
 			"  expected sha256: %s\n  actual sha256:   %s", path, want, have);
 	return -1;
 }
+
+/* Hash what the loop device delivers -- the bytes the filesystem will be
+ * mounted from -- with O_DIRECT (no copy left in the page cache), then
+ * the tail of the file that the loop device leaves out (< 512 bytes,
+ * never read by the filesystem). */
+static int hash_loop(const char *dev, int lfd, int file_fd, unsigned long long file_size,
+		uint8_t *h)
+{
+	enum { BUFSZ = 256 * 1024 };
+	sha256_ctx_t ctx;
+	unsigned long long size, done = 0;
+	char *mem, *buf;
+	int fd, rc = -1;
+
+	if (ioctl(lfd, BLKGETSIZE64, &size) != 0 || size > file_size) {
+		bb_perror_msg("size of %s", dev);
+		return -1;
+	}
+	fd = open(dev, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		bb_perror_msg("%s", dev);
+		return -1;
+	}
+	mem = xmalloc(BUFSZ + 4096);
+	buf = (char *)(((uintptr_t)mem + 4095) & ~(uintptr_t)4095);
+	sha256_begin(&ctx);
+	while (done < size) {
+		ssize_t n = read(fd, buf, BUFSZ);
+		if (n <= 0) {
+			bb_perror_msg("reading %s%s", dev, n == 0 ? ": short device" : "");
+			goto out;
+		}
+		sha256_hash(&ctx, buf, n);
+		done += n;
+	}
+	if (size < file_size) {
+		size_t t = file_size - size;
+		if (pread(file_fd, buf, t, size) != (ssize_t)t) {
+			bb_simple_perror_msg("reading the image's tail");
+			goto out;
+		}
+		sha256_hash(&ctx, buf, t);
+	}
+	sha256_end(&ctx, h);
+	rc = 0;
+ out:
+	free(mem);
+	close(fd);
+	return rc;
+}
+
+/* --- mounting an image ------------------------------------------------------ */
+
+int lr_mount_image(struct lr_image *img, const char *target)
+{
+	struct stat st, pst;
+	char *how = NULL;
+	char dev[32];
+	const char *type;
+	int lfd, dio, rc;
+
+	if (fstat(img->fd, &st) != 0) {
+		bb_perror_msg("image %s", img->path);
+		return -1;
+	}
+	type = image_type(img->fd);
+	if (!type) {
+		bb_error_msg("image %s is neither squashfs nor erofs (bad magic): "
+				"corrupt or not a root image", img->path);
+		return -1;
+	}
+	if (lr_mkdir(target) != 0)
+		return -1;
+	/* erofs can mount a file by itself on kernels with
+	 * EROFS_FS_BACKED_BY_FILE (6.12+): no loop device at all.  Only when
+	 * the path names the very file we checked, and nothing is to be
+	 * hashed (that goes through the loop device that is mounted). */
+	if (strcmp(type, "erofs") == 0 && !img->verify
+	 && stat(img->path, &pst) == 0 && pst.st_dev == st.st_dev && pst.st_ino == st.st_ino
+	 && lr_mount(img->path, target, type, MS_RDONLY | MS_NODEV | MS_SILENT, NULL) == 0
+	) {
+		lr_log("mounted %s (erofs, straight from the file, no loop device) read-only on %s",
+				img->path, target);
+		return 0;
+	}
+	lfd = loop_attach_extent(img->fd, img->path, &st, dev, sizeof(dev), &dio, &how);
+	if (lfd < 0)
+		lfd = loop_attach(img->fd, img->path, dev, sizeof(dev), &dio);
+	if (lfd < 0)
+		return -1;
+	if (img->verify) {
+		uint8_t h[32];
+
+		if (hash_loop(dev, lfd, img->fd, st.st_size, h) != 0
+		 || check_hash(img->path, img->want, h, "the bytes the loop device delivers") != 0
+		) {
+			close(lfd); /* autoclear: the loop device goes */
+			free(how);
+			return -1;
+		}
+	}
+	rc = lr_mount(dev, target, type, MS_RDONLY | MS_NODEV, NULL);
+	if (rc != 0)
+		bb_perror_msg("mount %s (%s on %s) on %s: damaged image?", type, dev, img->path, target);
+	else
+		lr_log("mounted %s (%s, %s%s, direct I/O %s) read-only on %s", img->path, type, dev,
+				how ? how : "", dio ? "on" : "off: the backing filesystem can't do it", target);
+	free(how);
+	/* with autoclear, the loop device goes away with its last user:
+	 * the mount, or nobody if the mount failed */
+	close(lfd);
+	return rc;
+}
+
+/* --- copy to RAM ------------------------------------------------------------ */
 
 struct progress {
 	const char *name;
@@ -355,20 +416,19 @@ static void progress(struct progress *p, int final)
 	}
 }
 
-/* Read SRC once: hash it (if hash) and copy it to DST (if dst). */
-static int read_pass(const char *src, const char *dst, uint8_t *hash)
+/* Read the image (fd in) once: hash it (if hash) and copy it to DST. */
+static int copy_pass(int in, const char *src, const char *dst, uint8_t *hash)
 {
 	enum { BUFSZ = 256 * 1024 };
 	sha256_ctx_t ctx;
 	struct progress p;
 	struct stat st;
 	char *buf;
-	int in, out = -1, rc = -1;
+	int out = -1, rc = -1;
 
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0 || fstat(in, &st) != 0) {
+	if (fstat(in, &st) != 0) {
 		bb_perror_msg("%s", src);
-		goto done;
+		return -1;
 	}
 	memset(&p, 0, sizeof(p));
 	p.name = bb_basename(src);
@@ -376,31 +436,34 @@ static int read_pass(const char *src, const char *dst, uint8_t *hash)
 	p.start = monotonic_ms();
 	p.tty = isatty(STDERR_FILENO);
 	p.last_step = -1;
-	if (dst) {
-		out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
-		if (out < 0) {
-			bb_perror_msg("%s", dst);
-			goto done;
-		}
-		/* no hash wanted: let the kernel copy (no trip through userspace) */
-		if (!hash) {
-			off_t left = st.st_size;
-			while (left > 0) {
-				ssize_t n = copy_range(in, out, left < (8 << 20) ? left : (8 << 20));
-				if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL))
-					n = sendfile(out, in, NULL, left < (8 << 20) ? left : (8 << 20));
-				if (n <= 0) {
-					bb_perror_msg("copying %s to %s", src, dst);
-					goto done;
-				}
-				left -= n;
-				p.done += n;
-				progress(&p, 0);
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
+	if (out < 0) {
+		bb_perror_msg("%s", dst);
+		return -1;
+	}
+	/* no hash wanted: let the kernel copy (no trip through userspace) */
+	if (!hash) {
+		off_t left = st.st_size;
+		while (left > 0) {
+			ssize_t n = copy_range(in, out, left < (8 << 20) ? left : (8 << 20));
+			if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL))
+				n = sendfile(out, in, NULL, left < (8 << 20) ? left : (8 << 20));
+			if (n == 0) {
+				bb_error_msg("copying %s: it ended %llu bytes early (changed while "
+						"being read?)", src, (unsigned long long)left);
+				goto done;
 			}
-			progress(&p, 1);
-			rc = 0;
-			goto done;
+			if (n < 0) {
+				bb_perror_msg("copying %s to %s", src, dst);
+				goto done;
+			}
+			left -= n;
+			p.done += n;
+			progress(&p, 0);
 		}
+		progress(&p, 1);
+		rc = 0;
+		goto done;
 	}
 	sha256_begin(&ctx);
 	buf = xmalloc(BUFSZ);
@@ -415,22 +478,19 @@ static int read_pass(const char *src, const char *dst, uint8_t *hash)
 			break;
 		}
 		sha256_hash(&ctx, buf, n);
-		if (out >= 0 && full_write(out, buf, n) != n) {
+		if (full_write(out, buf, n) != n) {
 			bb_perror_msg("writing %s", dst);
 			break;
 		}
 		p.done += n;
-		if (out >= 0)
-			progress(&p, 0);
+		progress(&p, 0);
 	}
 	free(buf);
 	sha256_end(&ctx, hash);
-	if (out >= 0 && rc == 0)
+	if (rc == 0)
 		progress(&p, 1);
  done:
-	if (in >= 0)
-		close(in);
-	if (out >= 0 && close(out) != 0 && rc == 0) {
+	if (close(out) != 0 && rc == 0) {
 		bb_perror_msg("writing %s", dst);
 		rc = -1;
 	}
@@ -443,14 +503,15 @@ static int read_pass(const char *src, const char *dst, uint8_t *hash)
 #define TORAM_MARGIN (32 * MiB)
 #define TORAM_AUTO_MIN (128 * MiB)
 
-/* Copy every image to a tmpfs of just the right size.  Returns 0 (paths[]
- * now point at the copies), 1 (not enough RAM: boot from the media) or -1
- * (a bad checksum, a read or write error: the copy is gone, paths[] are
- * unchanged, and the boot stops -- a damaged image is not booted). */
-static int copy_to_ram(const struct lr_opts *o, char **paths, unsigned n)
+/* Copy every image to a tmpfs of just the right size, hashing it in the
+ * same pass (the copy is what gets mounted).  Returns 0 (img[] now are the
+ * copies), 1 (not enough RAM: boot from the media) or -1 (a bad checksum,
+ * a read or write error: the copy is gone, img[] unchanged, and the boot
+ * stops -- a damaged image is not booted). */
+static int copy_to_ram(const struct lr_opts *o, struct lr_image *img, unsigned n)
 {
 	unsigned long long mem[4], total = 0, avail;
-	char *copies[LR_MAX_IMAGES];
+	struct lr_image copies[LR_MAX_IMAGES];
 	char *opts;
 	unsigned i;
 	struct stat st;
@@ -458,8 +519,8 @@ static int copy_to_ram(const struct lr_opts *o, char **paths, unsigned n)
 	lr_meminfo(mem);
 	avail = mem[0] * 1024;  /* MemAvailable */
 	for (i = 0; i < n; i++) {
-		if (stat(paths[i], &st) != 0) {
-			bb_perror_msg("%s", paths[i]);
+		if (fstat(img[i].fd, &st) != 0) {
+			bb_perror_msg("%s", img[i].path);
 			return -1;
 		}
 		total += st.st_size;
@@ -487,84 +548,86 @@ static int copy_to_ram(const struct lr_opts *o, char **paths, unsigned n)
 	}
 	free(opts);
 	for (i = 0; i < n; i++) {
-		char *dst = xasprintf(LR_RAM "/%u-%s", i, bb_basename(paths[i]));
+		char *dst = xasprintf(LR_RAM "/%u-%s", i, bb_basename(img[i].path));
 		uint8_t h[32];
-		char want[SHA256_HEX + 1];
 		int rc;
 
-		if (o->verify && expected_hash(o, paths[i], want) != 0) {
+		rc = copy_pass(img[i].fd, img[i].path, dst, img[i].verify ? h : NULL);
+		if (rc == 0 && img[i].verify)
+			rc = check_hash(img[i].path, img[i].want, h, "while copying it to RAM");
+		copies[i].fd = rc == 0 ? open(dst, O_RDONLY | O_CLOEXEC) : -1;
+		if (copies[i].fd < 0) {
+			if (rc == 0)
+				bb_perror_msg("%s", dst);
 			free(dst);
 			goto fail;
 		}
-		rc = read_pass(paths[i], dst, o->verify ? h : NULL);
-		if (rc == 0 && o->verify)
-			rc = check_hash(paths[i], want, h);
-		if (rc != 0) {
-			free(dst);
-			goto fail;
-		}
-		copies[i] = dst;
+		copies[i].path = dst;
+		copies[i].verify = 0; /* what is mounted is what was hashed */
 	}
-	for (i = 0; i < n; i++)
-		paths[i] = copies[i];
+	for (i = 0; i < n; i++) {
+		close(img[i].fd);
+		free(img[i].path);
+		img[i] = copies[i];
+	}
 	lr_log("copied %u image(s), %llu MiB, to " LR_RAM, n, total / MiB);
 	return 0;
  fail:
 	/* never boot from a half-copied image */
-	while (i-- > 0)
-		free(copies[i]);
+	while (i-- > 0) {
+		close(copies[i].fd);
+		free(copies[i].path);
+	}
 	umount2(LR_RAM, MNT_DETACH);
 	rmdir(LR_RAM);
 	return -1;
 }
 
-/* Find the images (inside iso= if given), check them, copy them to RAM if
- * asked; paths[] gets where to mount each from. */
-int lr_prepare_images(const struct lr_opts *o, char **paths)
+/* Find the images (inside iso= if given) -- every path resolved inside the
+ * media, regular files only -- take their expected hashes, copy them to RAM
+ * if asked.  img[] gets what to mount, o->nimages entries. */
+int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 {
 	const char *base = LR_MEDIA;
 	unsigned i;
 	int rc;
 
+	memset(img, 0, sizeof(img[0]) * o->nimages);
+	for (i = 0; i < o->nimages; i++)
+		img[i].fd = -1;
 	if (o->iso) {
-		char *iso = concat_path_file(LR_MEDIA, o->iso);
 		char dev[32];
 		int fd, lfd, dio;
 
-		fd = open(iso, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			bb_perror_msg("iso=%s", o->iso);
-			free(iso);
+		fd = lr_open_media_file(LR_MEDIA, o->iso, "iso=");
+		if (fd < 0)
 			return -1;
-		}
-		lfd = loop_attach(fd, iso, dev, sizeof(dev), &dio);
+		lfd = loop_attach(fd, o->iso, dev, sizeof(dev), &dio);
 		close(fd);
-		if (lfd < 0) {
-			free(iso);
+		if (lfd < 0)
 			return -1;
-		}
 		rc = lr_mount_fs(dev, LR_ISO, "iso9660", MS_RDONLY | MS_NODEV | MS_NOSUID);
 		close(lfd);
 		if (rc != 0) {
-			bb_error_msg("can't mount %s as an ISO image", iso);
-			free(iso);
+			bb_error_msg("can't mount %s as an ISO image", o->iso);
 			return -1;
 		}
-		lr_log("ISO file %s on %s (direct I/O %s)", iso, dev, dio ? "on" : "off");
-		free(iso);
+		lr_log("ISO file %s on %s (direct I/O %s)", o->iso, dev, dio ? "on" : "off");
 		base = LR_ISO;
 	}
 	for (i = 0; i < o->nimages; i++) {
-		paths[i] = concat_path_file(base, o->images[i]);
-		if (access(paths[i], R_OK) != 0) {
-			bb_perror_msg("image %s", paths[i]);
+		img[i].fd = lr_open_media_file(base, o->images[i], "image");
+		if (img[i].fd < 0)
 			return -1;
+		img[i].path = concat_path_file(base, o->images[i]);
+		if (o->verify) {
+			if (expected_hash(o, base, o->images[i], img[i].want) != 0)
+				return -1;
+			img[i].verify = 1;
 		}
 	}
-	paths[i] = NULL;
-
 	if (o->toram != TORAM_NO) {
-		rc = copy_to_ram(o, paths, o->nimages);
+		rc = copy_to_ram(o, img, o->nimages);
 		if (rc < 0)
 			return -1;
 		if (rc == 0) {
@@ -575,21 +638,8 @@ int lr_prepare_images(const struct lr_opts *o, char **paths)
 				lr_log("released the media (it can be removed now)");
 			else
 				bb_perror_msg("warning: can't release the media");
-			return 0;
 		}
 		/* rc > 0: not enough RAM, use the media */
-	}
-	if (o->verify) {
-		for (i = 0; i < o->nimages; i++) {
-			char want[SHA256_HEX + 1];
-			uint8_t h[32];
-			if (expected_hash(o, paths[i], want) != 0
-			 || read_pass(paths[i], NULL, h) != 0
-			 || check_hash(paths[i], want, h) != 0
-			) {
-				return -1;
-			}
-		}
 	}
 	return 0;
 }

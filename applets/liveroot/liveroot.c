@@ -15,6 +15,9 @@
 //config:	select FEATURE_VOLUMEID_SQUASHFS
 //config:	select FEATURE_VOLUMEID_EROFS
 //config:	select FEATURE_VOLUMEID_UDF
+//config:	select FEATURE_VOLUMEID_BTRFS
+//config:	select FEATURE_VOLUMEID_XFS
+//config:	select FEATURE_VOLUMEID_EXFAT
 //config:	help
 //config:	The whole stage of an initramfs for live media: wait for the boot
 //config:	media (by label, UUID or device, loading drivers by modalias),
@@ -62,55 +65,6 @@
 
 #include "libbb.h"
 #include "liveroot.h"
-
-/* Run a shell on the console and wait for it. */
-void lr_shell(const char *why)
-{
-	static const char *const sh[] = { "/bin/sh", NULL };
-	pid_t pid;
-
-	bb_error_msg("%s", why);
-	fflush_all();
-	pid = fork(); /* not vfork: the child sets PS1 for itself */
-	if (pid < 0) {
-		bb_simple_perror_msg("fork");
-		return;
-	}
-	if (pid == 0) {
-		setenv("PS1", "(liveroot) # ", 1);
-		execv(sh[0], (char **)sh);
-		_exit(127);
-	}
-	wait4pid(pid);
-}
-
-/* Never returns.  As PID 1 we must not exit (that is a kernel panic). */
-void lr_rescue(const char *why)
-{
-	char *msg = xasprintf("%s\nliveroot: rescue shell (the initramfs is intact); "
-			"'reboot -f' or 'poweroff -f' when done", why);
-	if (getpid() != 1) {
-		bb_error_msg("%s", why);
-		exit(EXIT_FAILURE);
-	}
-	for (;;) {
-		lr_shell(msg);
-		sleep(1);
-	}
-}
-
-/* die_func: PID 1 must not exit */
-void lr_on_die(void)
-{
-	if (G.switched) {
-		/* rootfs is gone: the new root's shell, or wait forever */
-		static const char *const sh[] = { "/bin/sh", NULL };
-		execv(sh[0], (char **)sh);
-		for (;;)
-			pause();
-	}
-	lr_rescue("liveroot failed (see the message above)");
-}
 
 static void stage_break(unsigned brk, unsigned at, const char *name)
 {

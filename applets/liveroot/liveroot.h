@@ -32,6 +32,7 @@ enum {
 	LR_DRYRUN  = 1 << 2,    /* parse, print the plan, change nothing */
 	LR_KILL    = 1 << 3,    /* switch: kill processes that pin rootfs */
 	LR_NOPID1  = 1 << 4,    /* switch: do not insist on being PID 1 */
+	LR_DETACH  = 1 << 5,    /* switch: detach mounts with no place in the new root */
 };
 
 enum { BRK_NONE, BRK_PREMOUNT, BRK_POSTMOUNT, BRK_PRESWITCH };
@@ -61,6 +62,7 @@ struct lr_opts {
 	unsigned verify;        /* 1: sha256 */
 	unsigned brk;           /* BRK_* */
 	unsigned flags;         /* LR_* */
+	int media_given;        /* media= or label= seen (even if bad) */
 };
 
 /* Everything that changes while the applet runs lives in G. */
@@ -79,9 +81,19 @@ struct globals {
 	G.log_fd = -1; \
 } while (0)
 
-/* options.c */
-int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file);
-void lr_print_options(const struct lr_opts *o);
+/* sys.c: system helpers (the lowest layer) */
+void lr_shell(const char *why);
+void lr_rescue(const char *why) NORETURN;
+void lr_on_die(void);
+ssize_t lr_read_small(const char *path, char *buf, size_t size);
+int lr_run_modprobe(char *names);
+int lr_modprobe(const char *names);
+int lr_mkdir(const char *path);
+int lr_mount(const char *src, const char *target, const char *type,
+		unsigned long flags, const char *data);
+int lr_open_in_root(int rootfd, const char *path, int flags);
+int lr_open_media_file(const char *base, const char *path, const char *what);
+int lr_open_dir_beneath(const char *base, const char *rel, int create);
 
 /* memlog.c */
 void lr_memlog(const char *stage);
@@ -90,34 +102,54 @@ void lr_debug(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void lr_open_log(void);
 void lr_meminfo(unsigned long long v[4]);
 
-/* media.c */
-int lr_coldplug(const char *extra);
-int lr_modprobe(const char *names);
+/* parse.c: parsers of outside input, no I/O (fuzzed) */
+struct lr_mnt {
+	unsigned id, parent, major, minor;
+	char *root, *mp, *fstype, *source, *opts;
+};
+typedef ssize_t (*lr_read_at)(void *ctx, void *buf, size_t n, unsigned long long off);
+void lr_unescape_octal(char *s);
+int lr_mountinfo_line(char *line, struct lr_mnt *m);
+int lr_overlay_dirs(char *opts, int (*fn)(void *ctx, const char *key, const char *dir),
+		void *ctx);
+int lr_sha256_line(const char *buf, size_t len, char *want);
+int lr_elf_inspect(lr_read_at rd, void *ctx, unsigned machine, unsigned also,
+		char *interp_buf, const char **interp, const char **why);
+unsigned lr_elf_machine(const char *uname_machine, unsigned *also);
+int lr_contiguous(unsigned long long nblk,
+		int (*map)(void *ctx, unsigned long long i, unsigned long long *phys),
+		void *ctx, unsigned long long *first);
+
+/* options.c: inputs */
 int lr_valid_spec(const char *spec);
+int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline);
+int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file);
+void lr_print_options(const struct lr_opts *o);
+
+/* media.c: sources */
+int lr_coldplug(const char *extra);
 char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typep);
 int lr_mount_media(const struct lr_opts *o);
 int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned long flags);
 
-/* image.c */
-int lr_mount_image(const char *path, const char *target);
-int lr_prepare_images(const struct lr_opts *o, char **paths);
+/* image.c: images */
+struct lr_image {
+	char *path;             /* for messages (and erofs's own file mount) */
+	int fd;                 /* the image, opened inside the media */
+	int verify;             /* hash it through the loop device first */
+	char want[65];          /* expected sha256, lower-case hex */
+};
+int lr_prepare_images(const struct lr_opts *o, struct lr_image *img);
+int lr_mount_image(struct lr_image *img, const char *target);
 
-/* stack.c */
+/* stack.c: layers and the sequence */
 int lr_mount_run(void);
 int lr_mount_stack(const struct lr_opts *o);
-int lr_mkdir(const char *path);
-int lr_mount(const char *src, const char *target, const char *type,
-		unsigned long flags, const char *data);
 
 /* switch.c */
 int lr_switch_root(const char *newroot, const char *init, char **init_argv,
 		const char *console, unsigned flags);
 int lr_switch_main(char **argv);
-
-/* liveroot.c */
-void lr_rescue(const char *why) NORETURN;
-void lr_shell(const char *why);
-void lr_on_die(void);
 
 POP_SAVED_FUNCTION_VISIBILITY
 

@@ -19,49 +19,6 @@
 #include <poll.h>
 #include <linux/netlink.h>
 
-/* Run "modprobe -qab NAME..." (busybox's own modprobe: reads modules.dep
- * and modules.alias).  names: space separated (modaliases may hold
- * commas), consumed. */
-static int run_modprobe(char *names)
-{
-	char **argv;
-	char *w;
-	int n = 0, rc;
-
-	if (access("/lib/modules", F_OK) != 0) {
-		lr_debug("no /lib/modules: not loading %s", names);
-		return 0;
-	}
-	argv = xzalloc(sizeof(argv[0]) * (strlen(names) / 2 + 4));
-	argv[n++] = (char *)"modprobe";
-	argv[n++] = (char *)"-qab";
-	while ((w = strsep(&names, " ")) != NULL)
-		if (*w)
-			argv[n++] = w;
-	rc = 0;
-	if (n > 2) {
-		lr_debug("modprobe %d name(s), first %s", n - 2, argv[2]);
-		rc = spawn_and_wait(argv);
-		lr_debug("modprobe done");
-	}
-	free(argv);
-	return rc;
-}
-
-/* names: module names or aliases, separated by spaces or commas */
-int lr_modprobe(const char *names)
-{
-	char *s = xstrdup(names), *p;
-	int rc;
-
-	for (p = s; *p; p++)
-		if (*p == ',')
-			*p = ' ';
-	rc = run_modprobe(s);
-	free(s);
-	return rc;
-}
-
 struct collect {
 	char *list;     /* new modaliases: " a b c " */
 	size_t len;
@@ -138,7 +95,7 @@ int lr_coldplug(const char *extra)
 	}
 	if (c.list || extra) {
 		all = xasprintf("%s %s", c.list ? c.list : "", extra ? extra : "");
-		run_modprobe(all);
+		lr_run_modprobe(all);
 		free(all);
 	}
 	free(c.list);
@@ -150,20 +107,6 @@ int lr_coldplug(const char *extra)
  * is left to the disks that ask for it, it pulls in six CRC modules) and the
  * stack every boot needs. */
 static const char preload[] ALIGN1 = "sr_mod loop squashfs overlay";
-
-int lr_valid_spec(const char *s)
-{
-	static const char prefixes[] ALIGN1 = "LABEL=\0" "UUID=\0" "PARTUUID=\0" "PARTLABEL=\0";
-	const char *p;
-	int i;
-
-	if (is_prefixed_with(s, "/dev/"))
-		return s[5] != '\0';
-	for (i = 0; (p = nth_string(prefixes, i))[0]; i++)
-		if (is_prefixed_with(s, p))
-			return s[strlen(p)] != '\0';
-	return 0;
-}
 
 /* --- partition tables: PARTUUID, PARTLABEL ------------------------------ */
 
@@ -182,7 +125,7 @@ static char *part_uuid(const char *name)
 	int fd;
 
 	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", name);
-	if (open_read_close(path, buf, sizeof(buf) - 1) <= 0)
+	if (lr_read_small(path, buf, sizeof(buf)) <= 0)
 		return NULL;
 	num = atoi(buf);
 	snprintf(path, sizeof(path), "/sys/class/block/%s", name);
@@ -277,7 +220,7 @@ static char *probe_device(const char *spec, const char *name, const char **typep
 
 	/* an empty CD drive or card reader has size 0 */
 	snprintf(path, sizeof(path), "/sys/class/block/%s/size", name);
-	if (open_read_close(path, buf, sizeof(buf) - 1) <= 0 || buf[0] == '0')
+	if (lr_read_small(path, buf, sizeof(buf)) <= 0 || buf[0] == '0')
 		return NULL;
 	if (is_prefixed_with(spec, "PARTUUID="))
 		match = (s = part_uuid(name)) && strcasecmp(s, spec + 9) == 0;
@@ -308,7 +251,7 @@ static int removable(const char *name)
 	int r;
 
 	snprintf(path, sizeof(path), "/sys/class/block/%s/removable", name);
-	if (open_read_close(path, buf, sizeof(buf) - 1) <= 0) {
+	if (lr_read_small(path, buf, sizeof(buf)) <= 0) {
 		/* a partition: ask its disk */
 		snprintf(path, sizeof(path), "/sys/class/block/%s", name);
 		link = xmalloc_readlink(path);
@@ -317,11 +260,25 @@ static int removable(const char *name)
 		*strrchr(link, '/') = '\0';
 		snprintf(path, sizeof(path), "/sys/class/block/%s/removable", bb_basename(link));
 		free(link);
-		if (open_read_close(path, buf, sizeof(buf) - 1) <= 0)
+		if (lr_read_small(path, buf, sizeof(buf)) <= 0)
 			return 0;
 	}
 	r = buf[0] == '1';   /* USB sticks, card readers and CD-ROMs */
 	return r;
+}
+
+/* An unused loop device, or one of liveroot's (backed by a file under
+ * /run/liveroot, or by the media device itself for an ISO's image)? */
+static int own_loop(const char *name)
+{
+	char path[64 + NAME_MAX], buf[PATH_MAX];
+
+	if (!is_prefixed_with(name, "loop"))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/class/block/%s/loop/backing_file", name);
+	if (lr_read_small(path, buf, sizeof(buf)) <= 0)
+		return 1; /* not bound */
+	return is_prefixed_with(buf, LR_DIR "/") || is_prefixed_with(buf, "/dev/");
 }
 
 static llist_t *block_devices(void)
@@ -335,8 +292,10 @@ static llist_t *block_devices(void)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		/* RAM disks and loop devices are never the boot media */
-		if (is_prefixed_with(de->d_name, "ram") || is_prefixed_with(de->d_name, "loop"))
+		/* RAM disks and liveroot's own loop devices are never the
+		 * boot media (a loop device set up by hand, e.g. at
+		 * break=premount, may be) */
+		if (is_prefixed_with(de->d_name, "ram") || own_loop(de->d_name))
 			continue;
 		llist_add_to_end(removable(de->d_name) ? &rem : &fixed, xstrdup(de->d_name));
 	}
@@ -351,11 +310,47 @@ static llist_t *block_devices(void)
 	return fixed;
 }
 
-/* One pass over the devices: the first that matches spec (or the path). */
-static char *scan_once(const char *spec, const char **typep)
+/* The disk a block device belongs to: itself, or a partition's parent */
+static char *disk_of(const char *name)
+{
+	char path[64 + NAME_MAX], *link, *d;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", name);
+	if (access(path, F_OK) != 0)
+		return xstrdup(name);
+	snprintf(path, sizeof(path), "/sys/class/block/%s", name);
+	link = xmalloc_readlink(path);      /* .../block/sda/sda1 */
+	if (!link)
+		return xstrdup(name);
+	*strrchr(link, '/') = '\0';
+	d = xstrdup(bb_basename(link));
+	free(link);
+	return d;
+}
+
+/* Size of a block device in bytes (0: no medium, not ready, or unknown) */
+static unsigned long long dev_size(const char *dev)
+{
+	unsigned long long size = 0;
+	int fd = open(dev, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (ioctl(fd, BLKGETSIZE64, &size) != 0)
+			size = 0;
+		close(fd);
+	}
+	return size;
+}
+
+/* One pass over the devices: the device that matches spec (or the path).
+ * Two matches on different disks (a second stick with the same label) are
+ * refused: *ambiguous is set and NULL returned -- booting, or writing to,
+ * whichever came first is a guess.  A disk and its own partition (an
+ * isohybrid image) are one medium: the first seen is taken. */
+static char *scan_once(const char *spec, const char **typep, int *ambiguous)
 {
 	llist_t *devs;
-	char *name, *dev = NULL;
+	char *name, *dev = NULL, *disk = NULL;
 	struct stat st;
 
 	if (spec[0] == '/') {
@@ -363,6 +358,9 @@ static char *scan_once(const char *spec, const char **typep)
 
 		*typep = NULL;
 		if (stat(spec, &st) != 0 || !S_ISBLK(st.st_mode))
+			return NULL;
+		/* a CD drive without (or not yet with) its disc: wait */
+		if (dev_size(spec) == 0)
 			return NULL;
 		/* its filesystem type, as for the others */
 		vid = probe_fs(spec);
@@ -374,9 +372,30 @@ static char *scan_once(const char *spec, const char **typep)
 	}
 	devs = block_devices();
 	while ((name = llist_pop(&devs)) != NULL) {
-		if (!dev)
-			dev = probe_device(spec, name, typep);
+		const char *t;
+		char *d = probe_device(spec, name, &t);
+
+		if (d && !dev) {
+			dev = d;
+			*typep = t;
+			disk = disk_of(name);
+		} else if (d) {
+			char *other = disk_of(name);
+			if (strcmp(other, disk) != 0 && !*ambiguous) {
+				bb_error_msg("%s matches both %s and %s (on different disks): refusing "
+						"to guess; name one by UUID=, PARTUUID= or /dev path, or "
+						"remove the other", spec, dev, d);
+				*ambiguous = 1;
+			}
+			free(other);
+			free(d);
+		}
 		free(name);
+	}
+	free(disk);
+	if (*ambiguous) {
+		free(dev);
+		return NULL;
 	}
 	return dev;
 }
@@ -415,11 +434,15 @@ static int uevent_wait(int fd, int ms)
 	pfd.events = POLLIN;
 	if (poll(&pfd, 1, ms) <= 0)
 		return 0;
-	/* drain; let a burst settle a little */
-	do {
-		while (recv(fd, buf, sizeof(buf), 0) > 0)
-			n++;
-	} while (poll(&pfd, 1, 20) > 0);
+	/* drain; let a burst settle a little -- bounded, so that a storm of
+	 * uevents can't starve the timeout */
+	{
+		unsigned long long until = monotonic_ms() + 200;
+		do {
+			while (n < 4096 && recv(fd, buf, sizeof(buf), 0) > 0)
+				n++;
+		} while (n < 4096 && monotonic_ms() < until && poll(&pfd, 1, 20) > 0);
+	}
 	return n;
 }
 
@@ -435,6 +458,7 @@ static char *wait_for(const struct lr_opts *o, const char *spec, const char **ty
 	int ufd = uevent_open();
 	char *dev = NULL;
 	const char *extra = G.preloaded ? NULL : preload;
+	int ambiguous = 0;
 
 	G.preloaded = 1;
 	for (;;) {
@@ -445,19 +469,23 @@ static char *wait_for(const struct lr_opts *o, const char *spec, const char **ty
 			char *name;
 			while (!dev && (name = llist_pop(&devs)) != NULL) {
 				char *d = xasprintf("/dev/%s", name);
+				/* tried: a device whose filesystem was identified
+				 * and looked at; one that was not ready comes again */
 				if (!llist_find_str(tried, d)) {
-					llist_add_to(&tried, xstrdup(d));
-					if (try(o, d, NULL) == 0)
+					int r = try(o, d, NULL);
+					if (r == 0)
 						dev = xstrdup(d);
+					else if (r == -1)
+						llist_add_to(&tried, xstrdup(d));
 				}
 				free(d);
 				free(name);
 			}
 			llist_free(devs, free);
 		} else {
-			dev = scan_once(spec, typep);
+			dev = scan_once(spec, typep, &ambiguous);
 		}
-		if (dev)
+		if (dev || ambiguous)
 			break;
 		if (monotonic_ms() >= limit)
 			break;
@@ -476,7 +504,10 @@ static char *wait_for(const struct lr_opts *o, const char *spec, const char **ty
 		lr_log("found %s on %s after %llu ms", spec, dev, monotonic_ms() - start);
 		return dev;
 	}
-	bb_error_msg("%s not found within %u s; block devices seen:", spec, o->timeout);
+	if (ambiguous)
+		return NULL;
+	bb_error_msg("%s not found within %u s (waited %llu ms); block devices seen:", spec,
+			o->timeout, monotonic_ms() - start);
 	{
 		char *p = xmalloc_open_read_close("/proc/partitions", NULL);
 		fputs(p ? p : "(no /proc/partitions)\n", stderr);
@@ -491,7 +522,31 @@ char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typ
 }
 
 static const char fs_types[] ALIGN1 = "iso9660\0" "udf\0" "vfat\0" "ext4\0" "erofs\0"
-	"btrfs\0" "xfs\0" "exfat\0";
+	"btrfs\0" "xfs\0" "exfat\0" "ext3\0" "ext2\0";
+
+/* A read-only mount must not write either: a journaling filesystem would
+ * still replay a dirty journal (an installed system that crashed or
+ * hibernated).  Mount those with journal replay off. */
+static int mount_ro_safe(const char *dev, const char *target, const char *type,
+		unsigned long flags, unsigned long silent)
+{
+	const char *data = NULL;
+
+	if (flags & MS_RDONLY) {
+		if (strncmp(type, "ext", 3) == 0) {
+			/* the ext4 driver serves ext2/3 too; noload = no replay */
+			type = "ext4";
+			data = "noload";
+		} else if (strcmp(type, "xfs") == 0)
+			data = "norecovery";
+		else if (strcmp(type, "btrfs") == 0) {
+			if (lr_mount(dev, target, type, flags | silent, "rescue=nologreplay") == 0)
+				return 0;
+			data = "nologreplay"; /* kernels before 5.9 */
+		}
+	}
+	return lr_mount(dev, target, type, flags | silent, data);
+}
 
 /* Mount dev on target with type, or (type NULL / it fails) the usual ones.
  * On failure errno is what mounting as TYPE said (the probed type is the
@@ -504,14 +559,14 @@ int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned 
 	if (lr_mkdir(target) != 0)
 		return -1;
 	if (type) {
-		if (lr_mount(dev, target, type, flags, NULL) == 0)
+		if (mount_ro_safe(dev, target, type, flags, 0) == 0)
 			goto ok;
 		err = errno;
 	}
 	for (i = 0; (t = nth_string(fs_types, i))[0]; i++) {
 		if (type && strcmp(t, type) == 0)
 			continue;
-		if (lr_mount(dev, target, t, flags | MS_SILENT, NULL) == 0) {
+		if (mount_ro_safe(dev, target, t, flags, MS_SILENT) == 0) {
 			type = t;
 			goto ok;
 		}
@@ -532,13 +587,31 @@ static const char *first_wanted(const struct lr_opts *o)
 	return o->iso ? o->iso : o->images[0];
 }
 
-/* media=auto: mount a candidate, keep it if it holds what we look for */
+/* media=auto: look at a device only when a probe says it holds a
+ * filesystem that live media use; mount it read-only (journals not
+ * replayed), keep it if it holds what we look for.  Returns 0 (this one),
+ * -1 (not this one), -2 (not ready or no filesystem yet: ask again later). */
 static int try_auto(const struct lr_opts *o, const char *dev, const char *unused UNUSED_PARAM)
 {
+	struct volume_id *vid;
+	const char *type = NULL;
 	char *p;
 	int ok;
 
-	if (lr_mount_fs(dev, LR_MEDIA, NULL, MS_RDONLY | MS_NODEV | MS_NOSUID) != 0)
+	if (dev_size(dev) == 0)
+		return -2;
+	vid = probe_fs(dev);
+	if (vid) {
+		type = vid->type;
+		free_volume_id(vid);
+	}
+	if (!type)
+		return -2;
+	if (index_in_strings(fs_types, type) < 0) {
+		lr_debug("%s holds %s: not live media", dev, type);
+		return -1;
+	}
+	if (lr_mount_fs(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID) != 0)
 		return -1;
 	p = concat_path_file(LR_MEDIA, first_wanted(o));
 	ok = access(p, R_OK) == 0;

@@ -21,9 +21,8 @@ void lr_meminfo(unsigned long long v[4])
 	int i;
 
 	memset(v, 0, 4 * sizeof(v[0]));
-	if (open_read_close("/proc/meminfo", buf, sizeof(buf) - 1) <= 0)
+	if (lr_read_small("/proc/meminfo", buf, sizeof(buf)) <= 0)
 		return;
-	buf[sizeof(buf) - 1] = '\0';
 	for (i = 0; i < 4; i++) {
 		const char *k = nth_string(mem_keys, i);
 		char *p = strstr(buf, k);
@@ -69,9 +68,8 @@ void lr_debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	{
 		char up[32];
-		if (open_read_close("/proc/uptime", up, sizeof(up) - 1) <= 0)
+		if (lr_read_small("/proc/uptime", up, sizeof(up)) <= 0)
 			strcpy(up, "?");
-		up[sizeof(up) - 1] = '\0';
 		*strchrnul(up, ' ') = '\0';
 		fprintf(stderr, "liveroot: debug: [%s] ", up);
 	}
@@ -88,9 +86,8 @@ void lr_memlog(const char *stage)
 	char *line;
 	int i;
 
-	if (open_read_close("/proc/uptime", up, sizeof(up) - 1) <= 0)
+	if (lr_read_small("/proc/uptime", up, sizeof(up)) <= 0)
 		strcpy(up, "0");
-	up[sizeof(up) - 1] = '\0';
 	*strchrnul(up, ' ') = '\0';
 
 	lr_meminfo(v);

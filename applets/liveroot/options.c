@@ -26,11 +26,26 @@ static const char toram_names[] ALIGN1 = "no\0" "yes\0" "auto\0";
 static const char break_names[] ALIGN1 =
 	"none\0" "premount\0" "postmount\0" "preswitch\0";
 
-/* tmpfs size: digits with an optional k/m/g suffix, or 1-100 followed by % */
+int lr_valid_spec(const char *s)
+{
+	static const char prefixes[] ALIGN1 = "LABEL=\0" "UUID=\0" "PARTUUID=\0" "PARTLABEL=\0";
+	const char *p;
+	int i;
+
+	if (is_prefixed_with(s, "/dev/"))
+		return s[5] != '\0';
+	for (i = 0; (p = nth_string(prefixes, i))[0]; i++)
+		if (is_prefixed_with(s, p))
+			return s[strlen(p)] != '\0';
+	return 0;
+}
+
+/* tmpfs size: digits with an optional k/m/g/t suffix (no wrap-around to
+ * 0 = unlimited), or 1-100 followed by % */
 static int valid_size(const char *s)
 {
 	const char *p = s;
-	unsigned long long n;
+	unsigned long long n, mult = 1;
 
 	if (!isdigit(*p))
 		return 0;
@@ -40,9 +55,32 @@ static int valid_size(const char *s)
 		return 0;
 	if (*p == '%')
 		return n <= 100 && p[1] == '\0';
-	if (*p && strchr("kKmMgG", *p))
-		p++;
-	return *p == '\0';
+	switch (*p | 0x20) {
+	case 'k': mult = 1ULL << 10; p++; break;
+	case 'm': mult = 1ULL << 20; p++; break;
+	case 'g': mult = 1ULL << 30; p++; break;
+	case 't': mult = 1ULL << 40; p++; break;
+	}
+	/* the kernel multiplies in 64 bits: refuse what would wrap */
+	return *p == '\0' && n <= (~0ULL >> 1) / mult;
+}
+
+/* on/off words: NAME alone, NAME=1|yes|y|on, NAME=0|no|n|off */
+static int parse_bool(const char *name, const char *val)
+{
+	static const char words[] ALIGN1 =
+		"0\0" "no\0" "n\0" "off\0" "1\0" "yes\0" "y\0" "on\0";
+	int i;
+
+	if (!val)
+		return 1;
+	i = index_in_strings(words, val);
+	if (i < 0) {
+		bb_error_msg("%s=%s: use %s alone, %s=1|yes|on or %s=0|no|off",
+				name, val, name, name, name);
+		return -1;
+	}
+	return i >= 4;
 }
 
 /* Absolute path, no "..", no control characters: it is used inside the
@@ -62,6 +100,13 @@ static int valid_path(const char *s)
 	return 1;
 }
 
+/* A path that ends up in overlayfs's mount options: none of the characters
+ * that separate or escape them there, no white space */
+static int valid_mount_path(const char *s)
+{
+	return valid_path(s) && !strpbrk(s, ",:\\ \t");
+}
+
 /* One NAME[=VALUE]; from = "argument" or "kernel command line". */
 static int set_param(struct lr_opts *o, const char *name, char *val, const char *from)
 {
@@ -71,6 +116,16 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 	if (i < 0) {
 		bb_error_msg("unknown parameter '%s' (%s); see 'liveroot --help'", name, from);
 		return -1;
+	}
+	if (i == P_QUIET || i == P_DEBUG) {
+		int on = parse_bool(name, val);
+		if (on < 0)
+			return -1;
+		if (on)
+			o->flags |= (i == P_QUIET ? LR_QUIET : LR_DEBUG);
+		else
+			o->flags &= ~(i == P_QUIET ? LR_QUIET : LR_DEBUG);
+		return 0;
 	}
 	if (need_value && (!val || !val[0])) {
 		bb_error_msg("parameter '%s' needs a value (%s)", name, from);
@@ -86,6 +141,7 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 		val = xasprintf("LABEL=%s", val);
 		/* fall through */
 	case P_MEDIA:
+		o->media_given = 1;
 		if (strcmp(val, "auto") != 0 && !lr_valid_spec(val)) {
 			bb_error_msg("media=%s: use LABEL=x, UUID=x, PARTUUID=x, PARTLABEL=x, "
 					"/dev/x or auto", val);
@@ -110,7 +166,8 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 				return -1;
 			}
 			if (!valid_path(w)) {
-				bb_error_msg("image=%s: need absolute paths on the media, without '..'", w);
+				bb_error_msg("image=%s: '%s' is not an absolute path on the media "
+						"(without '..')", val, w);
 				return -1;
 			}
 			o->images[n++] = w;
@@ -172,11 +229,11 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 				while (*dir == '/')
 					dir++;
 				abs = xasprintf("/%s", dir);
-				ok = *dir && valid_path(abs);
+				ok = *dir && valid_mount_path(abs);
 				free(abs);
 				if (!ok) {
 					bb_error_msg("rw=%s: bad directory '%s' (a path on that filesystem, "
-							"without '..')", val, dir);
+							"without '..', ',', ':', '\\' or blanks)", val, dir);
 					return -1;
 				}
 			}
@@ -226,12 +283,6 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 		}
 		o->brk = i;
 		break;
-	case P_QUIET:
-		o->flags |= LR_QUIET;
-		break;
-	case P_DEBUG:
-		o->flags |= LR_DEBUG;
-		break;
 	}
 	return 0;
 }
@@ -272,9 +323,10 @@ static char *next_word(char **pp)
 	return w;
 }
 
-int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file)
+/* Arguments, then the kernel command line (kept: values point into it) */
+int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline)
 {
-	char *cmdline, *p, *w;
+	char *p, *w;
 	const char *plain_init = NULL;
 	int lr_init = 0;
 	int bad = 0;
@@ -290,15 +342,7 @@ int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file)
 	for (; *argv; argv++)
 		bad |= apply(o, xstrdup(*argv), "argument");
 
-	/* The kernel command line wins.  It is kept: values point into it. */
-	cmdline = xmalloc_open_read_close(cmdline_file, NULL);
-	if (!cmdline) {
-		if (strcmp(cmdline_file, "/proc/cmdline") != 0) {
-			bb_perror_msg("%s", cmdline_file);
-			return -1;
-		}
-		cmdline = xstrdup(""); /* no /proc: arguments only */
-	}
+	/* The kernel command line wins. */
 	p = cmdline;
 	while ((w = next_word(&p)) != NULL) {
 		if (strcmp(w, "--") == 0)
@@ -313,7 +357,7 @@ int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file)
 	/* plain init= states the user's intent too; liveroot.init= wins */
 	if (plain_init && !lr_init)
 		bad |= apply(o, (char *)plain_init, "kernel command line");
-	if (!o->media) {
+	if (!o->media_given) {
 		bb_error_msg("no media given: add liveroot.media=LABEL=... (or liveroot.label=..., "
 				"liveroot.media=auto) to the kernel command line");
 		bad = -1;
@@ -324,6 +368,20 @@ int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file)
 		bad = -1;
 	}
 	return bad;
+}
+
+int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file)
+{
+	char *cmdline = xmalloc_open_read_close(cmdline_file, NULL);
+
+	if (!cmdline) {
+		if (strcmp(cmdline_file, "/proc/cmdline") != 0) {
+			bb_perror_msg("%s", cmdline_file);
+			return -1;
+		}
+		cmdline = xstrdup(""); /* no /proc: arguments only */
+	}
+	return lr_parse_cmdline(o, argv, cmdline);
 }
 
 void lr_print_options(const struct lr_opts *o)

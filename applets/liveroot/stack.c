@@ -13,33 +13,6 @@
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 
-int lr_mkdir(const char *path)
-{
-	char *p = xstrdup(path);
-	int rc = bb_make_directory(p, 0755, FILEUTILS_RECUR);
-	free(p);
-	return rc;  /* bb_make_directory printed why */
-}
-
-/* mount(2); a filesystem the kernel does not know yet gets its module
- * loaded (fs-TYPE alias) and one more try.  No message: callers say it. */
-int lr_mount(const char *src, const char *target, const char *type,
-		unsigned long flags, const char *data)
-{
-	lr_debug("mount -t %s %s %s (flags %#lx, %s)", type, src, target, flags,
-			data ? data : "-");
-	if (mount(src, target, type, flags, data) == 0)
-		return 0;
-	if (errno == ENODEV) {
-		char *alias = xasprintf("fs-%s", type);
-		lr_modprobe(alias);
-		free(alias);
-		if (mount(src, target, type, flags, data) == 0)
-			return 0;
-	}
-	return -1;
-}
-
 static int is_mountpoint(const char *path)
 {
 	struct stat a, b;
@@ -67,6 +40,50 @@ int lr_mount_run(void)
 		return -1;
 	lr_open_log();
 	return 0;
+}
+
+/* filesystems a persistent upper layer may live on */
+static const char rw_types[] ALIGN1 = "ext4\0" "ext3\0" "ext2\0" "btrfs\0" "xfs\0";
+
+/* Is PATH (as the overlay will resolve it) the directory fd is open on? */
+static int same_dir(const char *path, int fd)
+{
+	struct stat a, b;
+	return stat(path, &a) == 0 && fstat(fd, &b) == 0
+		&& a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* BASE/DIR/{upper,work}, confined to BASE's filesystem (created on first
+ * use, kept afterwards); sets *upper, *work (malloced paths that resolve
+ * to exactly those directories). */
+static int confine_layer(const char *base, const char *dir, char **upper, char **work)
+{
+	char *d = xasprintf("%s/upper", dir), *w = xasprintf("%s/work", dir);
+	int ufd = lr_open_dir_beneath(base, d, 1);
+	int wfd = ufd >= 0 ? lr_open_dir_beneath(base, w, 1) : -1;
+	int rc = -1;
+
+	*upper = concat_path_file(base, d);
+	*work = concat_path_file(base, w);
+	if (wfd >= 0) {
+		/* nothing runs beside us that could swap them now; still, the
+		 * paths handed to overlayfs must name what was checked */
+		if (same_dir(*upper, ufd) && same_dir(*work, wfd))
+			rc = 0;
+		else
+			bb_error_msg("%s or %s changed while being checked", *upper, *work);
+	}
+	if (ufd >= 0)
+		close(ufd);
+	if (wfd >= 0)
+		close(wfd);
+	free(d);
+	free(w);
+	if (rc != 0) {
+		free(*upper);
+		free(*work);
+	}
+	return rc;
 }
 
 /* The writable layer: a tmpfs, or a directory on a persistent filesystem.
@@ -100,10 +117,13 @@ static int mount_rw(const struct lr_opts *o, char **upper, char **work)
 					"(nothing written). Use rw=tmpfs for a throwaway layer", o->rw);
 			return -1;
 		}
-		if (type && (strcmp(type, "vfat") == 0 || strcmp(type, "exfat") == 0
-				|| strcmp(type, "iso9660") == 0)) {
-			bb_error_msg("%s is %s: it can't hold an overlay upper layer (no ownership, "
-					"xattrs or whiteouts); use ext4, btrfs or xfs", dev, type);
+		/* only filesystems that can hold an overlay upper layer, and
+		 * only when the probe is sure: never a guessed read-write mount */
+		if (!type || index_in_strings(rw_types, type) < 0) {
+			bb_error_msg("%s is %s: it can't hold an overlay upper layer%s; use ext4, "
+					"btrfs or xfs (nothing was written to it)", dev,
+					type ? type : "of no filesystem type liveroot recognizes",
+					type ? " (no ownership, xattrs or whiteouts)" : "");
 			free(dev);
 			return -1;
 		}
@@ -121,14 +141,22 @@ static int mount_rw(const struct lr_opts *o, char **upper, char **work)
 			free(dev);
 			return -1;
 		}
-		dir = concat_path_file(LR_PERSIST, o->rw_dir);
+		/* DIR, DIR/upper and DIR/work: created or opened one component
+		 * at a time inside the persistence filesystem, no symlink
+		 * followed -- the stick can't point the layer anywhere else */
+		if (confine_layer(LR_PERSIST, o->rw_dir, upper, work) != 0) {
+			bb_error_msg("not using %s as the persistent layer (nothing was written "
+					"outside it)", dev);
+			free(dev);
+			return -1;
+		}
 		lr_log("writable layer: persistent, %s on %s, directory %s", dev, LR_PERSIST, o->rw_dir);
 		free(dev);
+		return 0;
 	}
 	*upper = concat_path_file(dir, "upper");
 	*work = concat_path_file(dir, "work");
 	free(dir);
-	/* created on first use, kept afterwards */
 	if (lr_mkdir(*upper) != 0 || lr_mkdir(*work) != 0)
 		return -1;
 	return 0;
@@ -136,19 +164,22 @@ static int mount_rw(const struct lr_opts *o, char **upper, char **work)
 
 int lr_mount_stack(const struct lr_opts *o)
 {
-	char *paths[LR_MAX_IMAGES + 1];
+	struct lr_image img[LR_MAX_IMAGES];
 	char *lower = NULL, *upper, *work, *data;
 	unsigned i;
 	int rc;
 
-	if (lr_prepare_images(o, paths) != 0)
+	if (lr_prepare_images(o, img) != 0)
 		return -1;
 	lr_memlog("images");
 	for (i = 0; i < o->nimages; i++) {
 		char *target = xasprintf(LR_DIR "/layer%u", i);
 		char *l;
 
-		if (lr_mount_image(paths[i], target) != 0) {
+		rc = lr_mount_image(&img[i], target);
+		close(img[i].fd);
+		free(img[i].path);
+		if (rc != 0) {
 			free(target);
 			return -1;
 		}

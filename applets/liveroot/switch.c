@@ -4,11 +4,14 @@
  *
  * 1. checks, nothing changed yet: PID 1, rootfs is ramfs/tmpfs, NEWROOT is
  *    a mount point, INIT resolved inside NEWROOT is an executable regular
- *    file whose ELF interpreter or #! interpreter exists inside NEWROOT,
- *    the console opens;
+ *    file for this kernel's machine whose ELF interpreter or #! interpreter
+ *    exists inside NEWROOT, the console opens; no mount but / is backed by
+ *    rootfs (bind mounts, overlay layers: the wipe would delete them), and
+ *    every mount on rootfs has a directory in NEWROOT to move to (-d:
+ *    detach those that have none);
  * 2. processes that keep files of rootfs busy are reported (-k: killed);
  * 3. every mount on rootfs outside NEWROOT moves to the same path inside
- *    NEWROOT (or is detached and reported when that path does not exist);
+ *    NEWROOT; if one move fails, the others are moved back: refusal;
  * 4. pivot_root, or where / can't be pivoted (rootfs), NEWROOT moves onto /
  *    and we chroot;
  * 5. rootfs is wiped through a saved fd: no symlink followed, no mount
@@ -25,9 +28,7 @@
 #include <sys/vfs.h>
 #include <elf.h>
 #include <sys/syscall.h>
-#if defined(__NR_openat2)
-# include <linux/openat2.h>
-#endif
+#include <sys/utsname.h>
 
 #ifndef RAMFS_MAGIC
 # define RAMFS_MAGIC 0x858458f6
@@ -39,159 +40,55 @@
 # define O_PATH 010000000
 #endif
 
-#define MAX_LINKS 40
+/* --- 1. is INIT something the kernel can run as PID 1? ----------------- */
 
-/* --- 1. resolving paths inside NEWROOT ---------------------------------- */
-
-static char *readlinkat_alloc(int dfd, const char *name)
+static ssize_t fd_read_at(void *ctx, void *buf, size_t n, unsigned long long off)
 {
-	char *buf = NULL;
-	int sz = 128;
-	ssize_t n;
-
-	for (;;) {
-		buf = xrealloc(buf, sz);
-		n = readlinkat(dfd, name, buf, sz);
-		if (n < 0) {
-			free(buf);
-			return NULL;
-		}
-		if (n < sz - 1)
-			break;
-		sz *= 2;
-		if (sz > PATH_MAX * 2) {
-			free(buf);
-			errno = ENAMETOOLONG;
-			return NULL;
-		}
-	}
-	buf[n] = '\0';
-	return buf;
+	return pread(*(int *)ctx, buf, n, off);
 }
 
-/* Walk PATH component by component below rootfd, treating rootfd as "/":
- * ".." never climbs above it, absolute symlinks restart from it. */
-static int walk_in_root(int rootfd, const char *path, int flags)
+/* Open PATH inside rootfd for reading, without opening a FIFO or device
+ * (that could block or have side effects): O_PATH first, then the file
+ * itself through /proc/self/fd once it is known to be a regular file.
+ * Returns the fd, -1 with errno, or -2 (not regular; *st tells). */
+static int open_regular(int rootfd, const char *path, struct stat *st)
 {
-	char *buf = xstrdup(path), *rest = buf, *comp;
-	int cur = dup(rootfd), links = 0, opened = 0;
-	struct stat rst, st;
+	char fdp[32];
+	int pfd = lr_open_in_root(rootfd, path, O_PATH), fd;
 
-	if (cur < 0 || fstat(rootfd, &rst) != 0)
-		goto fail;
-	while (rest) {
-		int fd;
-		char *tgt;
-
-		comp = strsep(&rest, "/");
-		if (!comp[0] || strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0) {
-			if (fstat(cur, &st) == 0 && st.st_dev == rst.st_dev && st.st_ino == rst.st_ino)
-				continue; /* at the root: stay */
-		}
-		tgt = readlinkat_alloc(cur, comp);
-		if (tgt) {
-			char *n;
-			if (++links > MAX_LINKS) {
-				free(tgt);
-				errno = ELOOP;
-				goto fail;
-			}
-			n = xasprintf("%s%s%s", tgt, rest ? "/" : "", rest ? rest : "");
-			if (tgt[0] == '/') {
-				close(cur);
-				cur = dup(rootfd);
-				if (cur < 0) {
-					free(tgt);
-					free(n);
-					goto fail;
-				}
-			}
-			free(tgt);
-			free(buf);
-			buf = rest = n;
-			continue;
-		}
-		fd = openat(cur, comp, (rest ? O_PATH | O_DIRECTORY : flags) | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			goto fail;
-		close(cur);
-		cur = fd;
-		opened = !rest; /* the last component, opened with the wanted flags */
-	}
-	free(buf);
-	if (opened)
-		return cur;
-	/* the path ended in "/", "." or "..": reopen that directory as asked */
-	{
-		int fd = openat(cur, ".", flags | O_CLOEXEC);
-		close(cur);
-		return fd;
-	}
- fail:
-	{
-		int e = errno;
-		if (cur >= 0)
-			close(cur);
-		free(buf);
-		errno = e;
-	}
-	return -1;
-}
-
-static int open_in_root(int rootfd, const char *path, int flags)
-{
-#if defined(__NR_openat2) && defined(RESOLVE_IN_ROOT)
-	struct open_how how;
-	int fd;
-
-	/* LIVEROOT_RESOLVE_WALK=1 takes the older kernels' path (the testsuite
-	 * uses it: the host kernel has openat2) */
-	if (getenv("LIVEROOT_RESOLVE_WALK"))
-		return walk_in_root(rootfd, path, flags);
-	memset(&how, 0, sizeof(how));
-	how.flags = flags | O_CLOEXEC;
-	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-	fd = syscall(__NR_openat2, rootfd, path, &how, sizeof(how));
-	if (fd >= 0 || (errno != ENOSYS && errno != EINVAL && errno != E2BIG))
-		return fd;
-#endif
-	return walk_in_root(rootfd, path, flags);
-}
-
-/* Byte order and machine of this very program: what the kernel runs. */
-static int self_elf(unsigned char *data, unsigned *machine)
-{
-	unsigned char h[20];
-
-	if (open_read_close("/proc/self/exe", h, sizeof(h)) != (ssize_t)sizeof(h)
-	 || memcmp(h, ELFMAG, SELFMAG) != 0
-	)
+	if (pfd < 0)
 		return -1;
-	*data = h[EI_DATA];
-	*machine = h[EI_DATA] == ELFDATA2LSB ? (h[18] | (h[19] << 8)) : ((h[18] << 8) | h[19]);
-	return 0;
+	if (fstat(pfd, st) != 0 || !S_ISREG(st->st_mode)) {
+		close(pfd);
+		return -2;
+	}
+	sprintf(fdp, "/proc/self/fd/%d", pfd);
+	fd = open(fdp, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) /* no /proc: non-blocking, it is regular */
+		fd = lr_open_in_root(rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	close(pfd);
+	return fd;
 }
 
 /* Is PATH (inside rootfd) something the kernel can exec as PID 1?
- * Prints why not.  what: "init", "interpreter of ...". */
+ * Prints why not.  what: "init", "interpreter of ...".  elf_only: an
+ * ELF interpreter must itself be an ELF file. */
 static int check_exec(int rootfd, const char *newroot, const char *path,
-		const char *what, int depth)
+		const char *what, int depth, int elf_only)
 {
 	unsigned char hdr[256];
 	struct stat st;
 	ssize_t n;
 	int fd, rc = -1;
 
-	fd = open_in_root(rootfd, path, O_RDONLY);
-	if (fd < 0) {
+	fd = open_regular(rootfd, path, &st);
+	if (fd == -1) {
 		bb_perror_msg("%s %s (inside %s)", what, path, newroot);
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fd == -2) {
 		bb_error_msg("%s %s (inside %s) is not a regular file", what, path, newroot);
-		goto out;
+		return -1;
 	}
 	if (!(st.st_mode & 0111)) {
 		bb_error_msg("%s %s (inside %s) is not executable (mode %04o)",
@@ -205,96 +102,37 @@ static int check_exec(int rootfd, const char *newroot, const char *path,
 	}
 	hdr[n] = '\0';
 	if (memcmp(hdr, ELFMAG, SELFMAG) == 0) {
-		/* sane for this machine, and its PT_INTERP (if any) inside NEWROOT */
-		int is64 = hdr[EI_CLASS] == ELFCLASS64;
-		unsigned long long phoff;
-		unsigned phnum, phentsize, machine, etype, i, self_machine;
-		unsigned char self_data;
-		Elf64_Ehdr e64;
-		Elf32_Ehdr e32;
+		/* for the running kernel's machine, its PT_INTERP inside NEWROOT */
+		struct utsname u;
+		unsigned machine = 0, also = 0;
+		const char *interp, *why;
+		char *ibuf = xmalloc(PATH_MAX + 1);
 
-		if ((size_t)n < (is64 ? sizeof(e64) : sizeof(e32))
-		 || (hdr[EI_CLASS] != ELFCLASS64 && hdr[EI_CLASS] != ELFCLASS32)
-		) {
-			bb_error_msg("%s %s (inside %s): truncated or malformed ELF header", what, path, newroot);
-			goto out;
+		if (uname(&u) == 0)
+			machine = lr_elf_machine(u.machine, &also);
+		if (machine == 0) {
+			/* a machine we don't know: accept what its ELF says */
+			machine = hdr[EI_DATA] == ELFDATA2LSB ? (hdr[18] | (hdr[19] << 8))
+					: ((hdr[18] << 8) | hdr[19]);
 		}
-		if (is64) {
-			memcpy(&e64, hdr, sizeof(e64));
-			phoff = e64.e_phoff; phnum = e64.e_phnum; phentsize = e64.e_phentsize;
-			machine = e64.e_machine; etype = e64.e_type;
+		if (lr_elf_inspect(fd_read_at, &fd, machine, also, ibuf, &interp, &why) != 0) {
+			bb_error_msg("%s %s (inside %s): %s (e_machine %u, this kernel runs %u)",
+					what, path, newroot, why,
+					hdr[EI_DATA] == ELFDATA2LSB ? (hdr[18] | (hdr[19] << 8))
+						: ((hdr[18] << 8) | hdr[19]), machine);
+		} else if (interp && (depth > 0 || elf_only)) {
+			bb_error_msg("%s %s (inside %s): an ELF interpreter with an interpreter",
+					what, path, newroot);
+		} else if (interp) {
+			char *w = xasprintf("ELF interpreter of %s:", path);
+			rc = check_exec(rootfd, newroot, interp, w, depth + 1, 1);
+			free(w);
 		} else {
-			memcpy(&e32, hdr, sizeof(e32));
-			phoff = e32.e_phoff; phnum = e32.e_phnum; phentsize = e32.e_phentsize;
-			machine = e32.e_machine; etype = e32.e_type;
+			rc = 0; /* static binary */
 		}
-		if (self_elf(&self_data, &self_machine) != 0) {
-			/* can't tell: let the kernel decide */
-			self_data = hdr[EI_DATA];
-			self_machine = machine;
-		}
-		if (hdr[EI_DATA] != self_data
-		 || (etype != ET_EXEC && etype != ET_DYN)
-		 || (machine != self_machine && !(self_machine == EM_X86_64 && machine == EM_386))
-		) {
-			bb_error_msg("%s %s (inside %s) is an ELF file for another machine "
-					"(e_machine %u, type %u): the kernel could not run it",
-					what, path, newroot, machine, etype);
-			goto out;
-		}
-		if (phnum > 256 || phentsize != (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr))) {
-			bb_error_msg("%s %s (inside %s): malformed ELF header", what, path, newroot);
-			goto out;
-		}
-		for (i = 0; i < phnum; i++) {
-			unsigned char ph[sizeof(Elf64_Phdr)];
-			unsigned long long off, sz;
-			unsigned type;
-			char *interp;
-
-			if (pread(fd, ph, phentsize, phoff + (unsigned long long)i * phentsize) != (ssize_t)phentsize) {
-				bb_error_msg("%s %s (inside %s): truncated ELF file", what, path, newroot);
-				goto out;
-			}
-			if (is64) {
-				Elf64_Phdr p;
-				memcpy(&p, ph, sizeof(p));
-				type = p.p_type; off = p.p_offset; sz = p.p_filesz;
-			} else {
-				Elf32_Phdr p;
-				memcpy(&p, ph, sizeof(p));
-				type = p.p_type; off = p.p_offset; sz = p.p_filesz;
-			}
-			if (type != PT_INTERP)
-				continue;
-			if (sz < 2 || sz > PATH_MAX) {
-				bb_error_msg("%s %s (inside %s): bad PT_INTERP", what, path, newroot);
-				goto out;
-			}
-			interp = xzalloc(sz + 1);
-			if (pread(fd, interp, sz, off) != (ssize_t)sz) {
-				free(interp);
-				bb_error_msg("%s %s (inside %s): truncated ELF file", what, path, newroot);
-				goto out;
-			}
-			{
-				char *w = xasprintf("ELF interpreter of %s", path);
-				int ifd = open_in_root(rootfd, interp, O_RDONLY);
-				struct stat ist;
-				if (ifd < 0)
-					bb_perror_msg("%s: %s (inside %s)", w, interp, newroot);
-				else if (fstat(ifd, &ist) != 0 || !S_ISREG(ist.st_mode))
-					bb_error_msg("%s: %s (inside %s) is not a regular file", w, interp, newroot);
-				else
-					rc = 0;
-				if (ifd >= 0)
-					close(ifd);
-				free(w);
-			}
-			free(interp);
-			goto out;
-		}
-		rc = 0; /* static binary */
+		free(ibuf);
+	} else if (elf_only) {
+		bb_error_msg("%s %s (inside %s) is not an ELF file", what, path, newroot);
 	} else if (hdr[0] == '#' && hdr[1] == '!') {
 		char *p = skip_whitespace((char *)hdr + 2), *e, *w;
 
@@ -311,7 +149,7 @@ static int check_exec(int rootfd, const char *newroot, const char *path,
 			goto out;
 		}
 		w = xasprintf("'#!' interpreter of %s", path);
-		rc = check_exec(rootfd, newroot, p, w, depth + 1);
+		rc = check_exec(rootfd, newroot, p, w, depth + 1, 0);
 		free(w);
 	} else {
 		bb_error_msg("%s %s (inside %s) is neither an ELF binary nor a '#!' script",
@@ -370,7 +208,9 @@ static void check_processes(dev_t rootdev, unsigned flags)
 		}
 		if (!why)
 			continue;
-		if (flags & LR_KILL) {
+		if ((flags & (LR_KILL | LR_DRYRUN)) == (LR_KILL | LR_DRYRUN)) {
+			printf("would kill pid %u (%s): it %s on the initramfs\n", p->pid, p->comm, why);
+		} else if (flags & LR_KILL) {
 			lr_log("killing pid %u (%s): it %s on the initramfs", p->pid, p->comm, why);
 			kill(p->pid, SIGKILL);
 		} else {
@@ -382,114 +222,200 @@ static void check_processes(dev_t rootdev, unsigned flags)
 
 /* --- 3. mounts --------------------------------------------------------- */
 
-/* mountinfo escapes ' ', '\t', '\n', '\\' as \ooo */
-static void unescape(char *s)
+/* One planned move: mount point on rootfs -> directory inside NEWROOT */
+struct move {
+	char *mp;           /* on rootfs */
+	char *target;       /* as the new root names it (for messages) */
+	int tfd;            /* O_PATH of the target inside NEWROOT, -1: detach */
+};
+
+struct plan {
+	struct move *m;
+	unsigned n;
+	dev_t rootdev;
+	unsigned root_id;
+	const char *bad;    /* set by the overlay check */
+	char *bad_dir;
+};
+
+static int overlay_dir_check(void *ctx, const char *key, const char *dir)
 {
-	char *d = s;
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3'
-		 && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7'
-		) {
-			*d++ = ((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0');
-			s += 4;
-		} else
-			*d++ = *s++;
-	}
-	*d = '\0';
+	struct plan *pl = ctx;
+	struct stat st;
+
+	if (stat(dir, &st) != 0) {
+		pl->bad = "can't be checked (it does not resolve here)";
+	} else if (st.st_dev == pl->rootdev) {
+		pl->bad = "is a directory of the initramfs (rootfs), which the switch deletes";
+	} else
+		return 0;
+	pl->bad_dir = xasprintf("%s=%s", key, dir);
+	return 1;
 }
 
-/* Move every mount sitting directly on rootfs (other than NEWROOT) to the
- * same path inside NEWROOT; their submounts move along.  *moved records
- * "MOUNTPOINT\nTARGET" for each, newest first, so they can be moved back. */
-static int move_mounts(const char *newroot, unsigned flags, llist_t **moved)
+static void free_plan(struct plan *pl)
+{
+	unsigned i;
+
+	for (i = 0; i < pl->n; i++) {
+		free(pl->m[i].mp);
+		free(pl->m[i].target);
+		if (pl->m[i].tfd >= 0)
+			close(pl->m[i].tfd);
+	}
+	free(pl->m);
+	free(pl->bad_dir);
+}
+
+/* Every check about mounts, nothing changed: no mount other than / may be
+ * backed by rootfs (a bind mount of an initramfs directory, an overlay
+ * with a layer there: the wipe would delete what the new root lives on);
+ * NEWROOT must not lie inside another mount; every mount directly on
+ * rootfs needs a directory in the new root to move to (else a refusal, or
+ * with LR_DETACH a detach).  Fills pl; /proc is planned last (the moves
+ * go through /proc/self/fd). */
+static int plan_mounts(const char *newroot, int nrfd, unsigned flags, struct plan *pl)
 {
 	char *info, *line, *next;
-	unsigned root_id = 0;
+	struct lr_mnt m;
 	int pass, errors = 0;
-	int nrfd = open(newroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	unsigned rmaj = 0, rmin = 0;
+	int have_root = 0;
 
-	if (!(flags & LR_DRYRUN) && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
-		bb_simple_perror_msg("warning: making / private");
 	info = xmalloc_open_read_close("/proc/self/mountinfo", NULL);
 	if (!info) {
-		if (nrfd >= 0)
-			close(nrfd);
 		bb_simple_perror_msg("/proc/self/mountinfo (is /proc mounted?)");
 		return -1;
 	}
-	/* pass 0 finds the root mount (the last one on "/"), pass 1 moves the
-	 * others, pass 2 /proc (the moves go through /proc/self/fd) */
-	for (pass = 0; pass < 3; pass++) {
+	/* pass 0: the root mount (the last one on "/"); 1: what is backed by
+	 * rootfs; 2: the moves, 3: /proc's */
+	for (pass = 0; pass < 4; pass++) {
 		char *copy = xstrdup(info);
 		for (line = copy; line && *line; line = next) {
-			unsigned id, parent;
-			char mp[4097];
-			int n = 0;
-
 			next = strchr(line, '\n');
 			if (next)
 				*next++ = '\0';
-			if (sscanf(line, "%u %u %*s %*s %4096s%n",
-					&id, &parent, mp, &n) < 3)
+			if (lr_mountinfo_line(line, &m) != 0)
 				continue;
-			unescape(mp);
 			if (pass == 0) {
-				if (strcmp(mp, "/") == 0)
-					root_id = id;
+				if (strcmp(m.mp, "/") == 0) {
+					pl->root_id = m.id;
+					rmaj = m.major;
+					rmin = m.minor;
+					have_root = 1;
+				}
 				continue;
 			}
-			if (parent != root_id || strcmp(mp, "/") == 0 || strcmp(mp, newroot) == 0)
+			if (m.id == pl->root_id)
 				continue;
-			if ((pass == 2) != (strcmp(mp, "/proc") == 0))
+			if (pass == 1) {
+				if (m.major == rmaj && m.minor == rmin) {
+					bb_error_msg("the mount on %s (%s, %s%s) is part of the initramfs: "
+							"the switch would delete it; mount it from a real "
+							"filesystem", m.mp, m.fstype, m.source,
+							strcmp(m.root, "/") ? m.root : "");
+					errors++;
+				} else if (strcmp(m.fstype, "overlay") == 0) {
+					pl->bad = NULL;
+					if (lr_overlay_dirs(m.opts, overlay_dir_check, pl) != 0) {
+						bb_error_msg("the overlay on %s: %s %s: refusing to switch",
+								m.mp, pl->bad_dir, pl->bad);
+						free(pl->bad_dir);
+						pl->bad_dir = NULL;
+						errors++;
+					}
+				}
 				continue;
-			if (is_prefixed_with(newroot, mp) && newroot[strlen(mp)] == '/') {
-				bb_error_msg("%s lies inside the mount %s: mount it elsewhere", newroot, mp);
+			}
+			if (m.parent != pl->root_id || strcmp(m.mp, newroot) == 0)
+				continue;
+			if ((pass == 3) != (strcmp(m.mp, "/proc") == 0))
+				continue;
+			if (is_prefixed_with(newroot, m.mp) && newroot[strlen(m.mp)] == '/') {
+				bb_error_msg("the new root %s lies inside the mount %s: it can't be moved "
+						"into the new root; mount the new root elsewhere", newroot, m.mp);
 				errors++;
 				continue;
 			}
 			{
 				/* the target is resolved inside NEWROOT (its symlinks
-				 * as the new system will see them), then mounted on
+				 * as the new system will see them), later mounted on
 				 * through /proc/self/fd: nothing can land in rootfs */
-				char *target = concat_path_file(newroot, mp);
-				char fdpath[32];
-				int tfd = nrfd >= 0 ? open_in_root(nrfd, mp, O_PATH | O_DIRECTORY) : -1;
+				struct move *mv;
+				char fdpath[32], *real;
+				int tfd = lr_open_in_root(nrfd, m.mp, O_PATH | O_DIRECTORY);
+
+				if ((pl->n & 15) == 0)
+					pl->m = xrealloc(pl->m, (pl->n + 16) * sizeof(pl->m[0]));
+				mv = &pl->m[pl->n++];
+				mv->mp = xstrdup(m.mp);
+				mv->tfd = tfd;
+				mv->target = concat_path_file(newroot, m.mp);
 				if (tfd >= 0) {
-					char *real;
 					sprintf(fdpath, "/proc/self/fd/%d", tfd);
 					real = xmalloc_readlink(fdpath);
 					if (real) {
-						free(target);
-						target = real;
+						free(mv->target);
+						mv->target = real;
 					}
-					if (flags & LR_DRYRUN)
-						printf("would move %s to %s\n", mp, target);
-					else if (mount(mp, fdpath, NULL, MS_MOVE, NULL) != 0) {
-						bb_perror_msg("move %s to %s", mp, target);
-						errors++;
-					} else {
-						lr_debug("moved %s to %s", mp, target);
-						llist_add_to(moved, xasprintf("%s\n%s", mp, target));
-					}
-					close(tfd);
-				} else if (flags & LR_DRYRUN) {
-					printf("would detach %s: no directory %s in the new root\n", mp, target);
+				} else if (flags & LR_DETACH) {
+					lr_log("no directory %s in the new root: %s will be detached (-d)",
+							mv->target, m.mp);
 				} else {
-					lr_log("no directory %s in the new root: detaching %s", target, mp);
-					if (umount2(mp, 0) != 0 && umount2(mp, MNT_DETACH) != 0) {
-						bb_perror_msg("umount %s", mp);
-						errors++;
-					}
+					bb_error_msg("the mount on %s has no directory %s in the new root "
+							"(or it is not a directory): it can't be moved, and "
+							"detaching it would lose it; create that directory in "
+							"the new root (or -d: detach such mounts)", m.mp, mv->target);
+					errors++;
 				}
-				free(target);
 			}
 		}
 		free(copy);
+		if (pass == 0 && !have_root) {
+			bb_error_msg("no / in /proc/self/mountinfo");
+			errors++;
+			break;
+		}
 	}
 	free(info);
-	if (nrfd >= 0)
-		close(nrfd);
 	return errors ? -1 : 0;
+}
+
+/* Carry out the plan: every mount moves, or none stays moved.  *moved
+ * records "MOUNTPOINT\nTARGET" for each, newest first. */
+static int move_mounts(struct plan *pl, unsigned flags, llist_t **moved)
+{
+	unsigned i;
+
+	for (i = 0; i < pl->n; i++) {
+		struct move *mv = &pl->m[i];
+		char fdpath[32];
+
+		if (flags & LR_DRYRUN) {
+			if (mv->tfd >= 0)
+				printf("would move %s to %s\n", mv->mp, mv->target);
+			else
+				printf("would detach %s: no directory %s in the new root\n",
+						mv->mp, mv->target);
+			continue;
+		}
+		if (mv->tfd < 0) {
+			lr_log("no directory %s in the new root: detaching %s (-d)", mv->target, mv->mp);
+			if (umount2(mv->mp, 0) != 0 && umount2(mv->mp, MNT_DETACH) != 0) {
+				bb_perror_msg("umount %s", mv->mp);
+				return -1;
+			}
+			continue;
+		}
+		sprintf(fdpath, "/proc/self/fd/%d", mv->tfd);
+		if (mount(mv->mp, fdpath, NULL, MS_MOVE, NULL) != 0) {
+			bb_perror_msg("can't move the mount %s to %s", mv->mp, mv->target);
+			return -1;
+		}
+		lr_debug("moved %s to %s", mv->mp, mv->target);
+		llist_add_to(moved, xasprintf("%s\n%s", mv->mp, mv->target));
+	}
+	return 0;
 }
 
 /* The switch failed after the mounts moved: put them back where they were,
@@ -702,16 +628,21 @@ int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 	struct statfs sfs;
 	struct stat st, pst;
 	struct wipe w;
+	struct plan pl;
 	char *parent, *newroot;
 	llist_t *moved = NULL;
-	int rootfd, nrfd, cfd, rc;
+	int rootfd, nrfd, cfd = -1, rc;
 	const char *fstype;
 
-	/* 1. checks */
-	if (!(flags & (LR_NOPID1 | LR_DRYRUN)) && getpid() != 1) {
-		bb_error_msg("not PID 1: switching root would wipe the running system's / "
-				"(use -n for a dry run)");
-		return -1;
+	memset(&pl, 0, sizeof(pl));
+	/* 1. checks: nothing is changed before all of them passed */
+	if (!(flags & LR_NOPID1) && getpid() != 1) {
+		if (!(flags & LR_DRYRUN)) {
+			bb_error_msg("not PID 1: switching root would wipe the running system's / "
+					"(use -n for a dry run)");
+			return -1;
+		}
+		printf("not PID 1: a real switch would refuse (dry run: checking the rest)\n");
 	}
 	if (statfs("/", &sfs) != 0) {
 		bb_simple_perror_msg("statfs /");
@@ -730,6 +661,7 @@ int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 	newroot = xmalloc_realpath(newroot_arg);
 	if (!newroot || stat(newroot, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		bb_perror_msg("new root %s", newroot_arg);
+		free(newroot);
 		return -1;
 	}
 	lr_log("switching root: / is %s (the initramfs), the new root is %s", fstype, newroot);
@@ -741,33 +673,54 @@ int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 	if (rc != 0 || st.st_dev == pst.st_dev) {
 		bb_error_msg("new root %s is not a mount point (mount the new root filesystem there)",
 				newroot);
+		free(newroot);
 		return -1;
 	}
+	pl.rootdev = pst.st_dev;
 	nrfd = open(newroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (nrfd < 0) {
 		bb_perror_msg("new root %s", newroot);
+		free(newroot);
 		return -1;
 	}
-	rc = check_exec(nrfd, newroot, init, "init", 0);
+	rc = check_exec(nrfd, newroot, init, "init", 0, 0);
+	if (rc == 0) {
+		cfd = open(console, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		if (cfd < 0) {
+			bb_perror_msg("console %s", console);
+			rc = -1;
+		} else
+			fcntl(cfd, F_SETFL, fcntl(cfd, F_GETFL) & ~O_NONBLOCK);
+	}
+	if (rc == 0)
+		rc = plan_mounts(newroot, nrfd, flags, &pl);
 	close(nrfd);
-	if (rc != 0)
-		return -1;
-	cfd = open(console, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (cfd < 0) {
-		bb_perror_msg("console %s", console);
-		return -1;
+	if (rc != 0) {
+		bb_error_msg("nothing was moved or deleted");
+		goto fail;
 	}
 
 	/* 2. processes */
 	check_processes(pst.st_dev, flags);
 
-	/* 3. mounts */
-	if (move_mounts(newroot, flags, &moved) != 0 && !(flags & LR_DRYRUN))
-		lr_log("warning: not every mount could be moved (see above)");
 	if (flags & LR_DRYRUN) {
+		move_mounts(&pl, flags, &moved);
+		printf("would switch to %s (/ is %s) and exec:", newroot, fstype);
+		for (rc = 0; init_argv[rc]; rc++)
+			printf(" '%s'", rc ? init_argv[rc] : init);
+		printf("\n");
+		free_plan(&pl);
 		close(cfd);
-		printf("would switch to %s (/ is %s) and exec %s\n", newroot, fstype, init);
+		free(newroot);
 		return 0;
+	}
+
+	/* 3. mounts: all of them, or none */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		bb_simple_perror_msg("warning: making / private");
+	if (move_mounts(&pl, flags, &moved) != 0) {
+		bb_error_msg("a mount could not be moved: putting the others back, deleting nothing");
+		goto undo;
 	}
 
 	/* 4. switch */
@@ -803,6 +756,7 @@ int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 	if (chdir("/") != 0)
 		bb_simple_perror_msg("chdir /");
 	G.switched = 1;
+	free_plan(&pl);
 
 	/* 5. wipe */
 	memset(&w, 0, sizeof(w));
@@ -833,28 +787,39 @@ int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 		pause(); /* PID 1 must never return */
  undo:
 	unmove_mounts(moved);
-	close(cfd);
+ fail:
+	free_plan(&pl);
+	if (cfd >= 0)
+		close(cfd);
 	free(newroot);
 	return -1;
 }
 
-/* liveroot switch [-n] [-k] [-c CONSOLE] NEWROOT INIT [ARGS...] */
+/* liveroot switch [-n] [-k] [-d] [-c CONSOLE] NEWROOT INIT [ARGS...] */
 int lr_switch_main(char **argv)
 {
 	const char *console = "/dev/console";
 	unsigned opt, flags = 0;
 
+	if (getpid() == 1)
+		die_func = lr_on_die; /* never exit PID 1, not even on a usage error */
 	/* '+': stop at NEWROOT, INIT's own options are INIT's */
-	opt = getopt32(argv, "^+nkc:" "\0" "-2", &console);
+	opt = getopt32(argv, "+nkdc:", &console);
 	argv += optind;
+	if (!argv[0] || !argv[1]) {
+		if (getpid() == 1)
+			lr_rescue("liveroot switch: need NEWROOT and INIT "
+					"(liveroot switch [-n] [-k] [-d] [-c CONSOLE] NEWROOT INIT [ARGS])");
+		bb_show_usage();
+	}
 	if (access(LR_DIR, F_OK) == 0)
 		lr_open_log(); /* after a liveroot stack: keep the one log */
-	if (getpid() == 1)
-		die_func = lr_on_die; /* never exit PID 1 */
 	if (opt & 1)
 		flags |= LR_DRYRUN;
 	if (opt & 2)
 		flags |= LR_KILL;
+	if (opt & 4)
+		flags |= LR_DETACH;
 	if (lr_switch_root(argv[0], argv[1], argv + 1, console, flags) != 0) {
 		if (getpid() == 1)
 			lr_rescue("switch failed; the initramfs is intact");

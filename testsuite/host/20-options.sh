@@ -85,7 +85,26 @@ refuse "toram bad" "toram=maybe: use yes, no or auto" "liveroot.label=X liveroot
 refuse "verify bad algo" "verify=md5" "liveroot.label=X liveroot.verify=md5"
 refuse "verify short hex" "64 hex digits" "liveroot.label=X liveroot.verify=sha256:abcd"
 refuse "verify HEX with two images" "names one hash" "liveroot.label=X liveroot.image=/a,/b liveroot.verify=sha256:$h"
-refuse "image list with a relative path" "absolute paths" "liveroot.label=X liveroot.image=/a,b"
+refuse "image list with a relative path" "image=/a,b: 'b' is not an absolute path" "liveroot.label=X liveroot.image=/a,b"
+refuse "image list with a trailing comma names the list" "image=/a.sfs,: '' is not an absolute path" "liveroot.label=X liveroot.image=/a.sfs,"
+# values that reach mount(2)'s option string, and sizes that wrap
+refuse "rw DIR can't inject overlay options (,)" "bad directory 'upper,lowerdir=/x'" "liveroot.label=X liveroot.rw=LABEL=P:upper,lowerdir=/x"
+refuse "rw DIR can't hold ':' (overlay's layer separator)" "bad directory" "liveroot.label=X liveroot.rw=LABEL=P:a:b"
+refuse "rw DIR can't hold a backslash" "bad directory" 'liveroot.label=X liveroot.rw=LABEL=P:a\\b'
+refuse "rw tmpfs size that wraps to 0 (unlimited)" "rw=tmpfs:17179869184G: use" "liveroot.label=X liveroot.rw=tmpfs:17179869184G"
+refuse "rw tmpfs size that wraps (k)" "use tmpfs" "liveroot.label=X liveroot.rw=tmpfs:18014398509481984k"
+refuse "rw tmpfs size with options after it" "use tmpfs" "liveroot.label=X liveroot.rw=tmpfs:1M,mode=777"
+expect "rw tmpfs size 1T is fine" "rw_size=1T" "liveroot.label=X liveroot.rw=tmpfs:1T"
+# on/off words
+expect "quiet=0 is off" "quiet=0" "liveroot.label=X liveroot.quiet=0"
+expect "debug=no is off" "debug=0" "liveroot.label=X liveroot.debug=no"
+expect "quiet=yes is on" "quiet=1" "liveroot.label=X liveroot.quiet=yes"
+expect "debug=1 is on" "debug=1" "liveroot.label=X liveroot.debug=1"
+expect "debug=off after debug: off (the last word wins)" "debug=0" "liveroot.label=X liveroot.debug liveroot.debug=off"
+refuse "quiet=maybe is refused" "quiet=maybe: use quiet alone" "liveroot.label=X liveroot.quiet=maybe"
+# one refusal, not a second wrong one
+out=$(parse "liveroot.media=AUTO") ; echo "$out" | grep -q "media=AUTO: use" && ! echo "$out" | grep -q "no media given" &&
+	pass "media=AUTO: one message, not also 'no media given'" || fail "media=AUTO: one message" "$out"
 refuse "too many images" "at most 8 images" "liveroot.label=X liveroot.image=/1,/2,/3,/4,/5,/6,/7,/8,/9"
 refuse "iso relative" "iso=x.iso: need an absolute path" "liveroot.label=X liveroot.iso=x.iso"
 refuse "rw dir with .." "bad directory" "liveroot.label=X liveroot.rw=LABEL=p:../etc"

@@ -28,14 +28,13 @@ ln -s /newroot/etc "$R/link-into-newroot"
 ln -s /newroot "$R/link-to-newroot"
 echo keep >"$NEW/etc/keep"
 mkdir -p "$R/run" "$R/extra"
-PRE='mount -t tmpfs run "$R/run"; echo runfile >"$R/run/f"; mount -t tmpfs extra "$R/extra"'
+PRE='mount -t tmpfs run "$R/run"; echo runfile >"$R/run/f"'
 ns_run ok $C /newroot /sbin/init
 o=$TWORK/ok.out
 has "switch: new init runs as PID 1" "$o" "^NEWINIT pid=1$"
 has "switch: the new root is / " "$o" "^MOUNT [0-9]+ [0-9]+ [0-9:]+ / / .* - tmpfs newroot "
 has "switch: /run moved into the new root" "$o" "^MOUNT .* /run .* - tmpfs run " "^FILE /run/f$"
 has "switch: /proc and /dev moved" "$o" "^MOUNT .* /proc .* - proc " "^MOUNT .* /dev "
-has "switch: a mount without a target dir is reported" "$o" "no directory /newroot/extra in the new root: detaching /extra"
 has "switch: every file of the new root survives (symlinks into it not followed)" "$o" \
 	"^FILE /etc/keep$" "^FILE /sbin/init$" "^FILE /bin/busybox$"
 has "switch: freed line" "$o" "^liveroot: freed [0-9]+ KiB of initramfs \(rootfs now holds [0-9]+ KiB"
@@ -102,7 +101,7 @@ ns_prepare
 printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\002\000\267\000' >"$NEW/sbin/init"
 head -c 200 /dev/zero >>"$NEW/sbin/init"
 ns_run foreign $C /newroot /sbin/init
-intact foreign "ELF binary for another machine: rescue, rootfs intact" "is an ELF file for another machine \(e_machine 183"
+intact foreign "ELF binary for another machine: rescue, rootfs intact" "an ELF file for another machine.*e_machine 183"
 
 ns_prepare
 printf '\177ELF\002\001' >"$NEW/sbin/init"

@@ -1,0 +1,328 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * liveroot: parsers of outside input that touch nothing but their
+ * arguments (no I/O, no allocation behind the caller's back), so that each
+ * can be fuzzed on its own (testsuite/fuzz/): mountinfo lines and overlay
+ * options, IMAGE.sha256 files, ELF headers, block maps of ISO files.
+ *
+ * Licensed under GPLv2, see file LICENSE in this source tree.
+ */
+//kbuild:lib-$(CONFIG_LIVEROOT) += parse.o
+
+#include "libbb.h"
+#include "liveroot.h"
+#include <elf.h>
+
+/* --- /proc/self/mountinfo ----------------------------------------------- */
+
+/* mountinfo escapes ' ', '\t', '\n', '\\' (and overlay's options ',', '=')
+ * as \ooo; in place */
+void lr_unescape_octal(char *s)
+{
+	char *d = s;
+	while (*s) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3'
+		 && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7'
+		) {
+			*d++ = ((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0');
+			s += 4;
+		} else
+			*d++ = *s++;
+	}
+	*d = '\0';
+}
+
+/* Next space-separated field of *pp (NULL when there is none). */
+static char *field(char **pp)
+{
+	char *p = *pp, *f;
+
+	while (*p == ' ')
+		p++;
+	if (!*p)
+		return NULL;
+	f = p;
+	while (*p && *p != ' ')
+		p++;
+	if (*p)
+		*p++ = '\0';
+	*pp = p;
+	return f;
+}
+
+static int parse_uint(const char *s, char end, unsigned *v, const char **rest)
+{
+	unsigned long long n = 0;
+
+	if (!isdigit(*s))
+		return -1;
+	while (isdigit(*s)) {
+		n = n * 10 + (*s++ - '0');
+		if (n > 0xffffffffULL)
+			return -1;
+	}
+	if (*s != end)
+		return -1;
+	*v = n;
+	if (rest)
+		*rest = s + (end != '\0');
+	return 0;
+}
+
+/* "36 35 98:0 /root /mnt rw,noatime master:1 - ext3 /dev/sda1 rw,errors=continue"
+ * parsed in place; root, mount point and source unescaped, the super
+ * options left escaped (lr_overlay_dirs splits them first).
+ * Returns 0, or -1 for a line that is not a mountinfo line. */
+int lr_mountinfo_line(char *line, struct lr_mnt *m)
+{
+	char *p = line, *f;
+	const char *r;
+
+	memset(m, 0, sizeof(*m));
+	if (!(f = field(&p)) || parse_uint(f, '\0', &m->id, NULL) != 0)
+		return -1;
+	if (!(f = field(&p)) || parse_uint(f, '\0', &m->parent, NULL) != 0)
+		return -1;
+	if (!(f = field(&p)) || parse_uint(f, ':', &m->major, &r) != 0
+	 || parse_uint(r, '\0', &m->minor, NULL) != 0
+	)
+		return -1;
+	if (!(m->root = field(&p)) || !(m->mp = field(&p)) || !field(&p) /* mount options */)
+		return -1;
+	/* optional fields up to "-" */
+	for (;;) {
+		if (!(f = field(&p)))
+			return -1;
+		if (strcmp(f, "-") == 0)
+			break;
+	}
+	if (!(m->fstype = field(&p)) || !(m->source = field(&p)))
+		return -1;
+	m->opts = field(&p);
+	if (!m->opts)
+		m->opts = (char *)"";
+	lr_unescape_octal(m->root);
+	lr_unescape_octal(m->mp);
+	lr_unescape_octal(m->source);
+	return 0;
+}
+
+/* Call fn for every directory an overlay mount's options name
+ * (lowerdir's layers, lowerdir+, datadir+, upperdir, workdir), unescaped.
+ * opts: the super options as mountinfo has them, modified in place.
+ * Stops at the first non-zero fn result and returns it. */
+int lr_overlay_dirs(char *opts, int (*fn)(void *ctx, const char *key, const char *dir),
+		void *ctx)
+{
+	char *o, *next;
+
+	for (o = opts; o; o = next) {
+		char *eq, *v, *d, *s;
+		int is_lower, rc;
+
+		next = strchr(o, ',');
+		if (next)
+			*next++ = '\0';
+		lr_unescape_octal(o);
+		eq = strchr(o, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		v = eq + 1;
+		is_lower = strcmp(o, "lowerdir") == 0;
+		if (!is_lower && strcmp(o, "upperdir") != 0 && strcmp(o, "workdir") != 0
+		 && strcmp(o, "lowerdir+") != 0 && strcmp(o, "datadir+") != 0
+		)
+			continue;
+		/* lowerdir: layers separated by ':', "\:" and "\\" escape */
+		for (s = d = v;; s++) {
+			if (*s == '\\' && s[1]) {
+				*d++ = *++s;
+				continue;
+			}
+			if (*s == '\0' || (is_lower && *s == ':')) {
+				int end = (*s == '\0');
+				*d = '\0';
+				/* "::" separates data-only layers: no empty names */
+				if (v[0]) {
+					rc = fn(ctx, o, v);
+					if (rc)
+						return rc;
+				}
+				if (end)
+					break;
+				v = d = s + 1;
+				continue;
+			}
+			*d++ = *s;
+		}
+	}
+	return 0;
+}
+
+/* --- IMAGE.sha256 --------------------------------------------------------- */
+
+/* "HEX  name" (sha256sum's format) or just HEX: the first 64 hex digits,
+ * lower-cased into want (65 bytes).  buf need not be terminated. */
+int lr_sha256_line(const char *buf, size_t len, char *want)
+{
+	size_t n;
+
+	for (n = 0; n < len && n < 64 && isxdigit((unsigned char)buf[n]); n++)
+		want[n] = tolower((unsigned char)buf[n]);
+	if (n != 64 || (n < len && !isspace((unsigned char)buf[n]) && buf[n] != '\0'))
+		return -1;
+	want[64] = '\0';
+	return 0;
+}
+
+/* --- ELF ------------------------------------------------------------------ */
+
+static unsigned get16(const unsigned char *p, int le)
+{
+	return le ? (p[0] | (p[1] << 8)) : ((p[0] << 8) | p[1]);
+}
+
+static unsigned long long get32(const unsigned char *p, int le)
+{
+	return le ? (p[0] | (p[1] << 8) | (p[2] << 16) | ((unsigned long long)p[3] << 24))
+		: (((unsigned long long)p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]);
+}
+
+static unsigned long long get64(const unsigned char *p, int le)
+{
+	return le ? (get32(p, 1) | (get32(p + 4, 1) << 32)) : ((get32(p, 0) << 32) | get32(p + 4, 0));
+}
+
+/* Can a kernel for machine `machine` (an EM_* value; `also`: a second one it
+ * runs too, or 0) exec this ELF file?  rd reads the file.  On success,
+ * *interp is the PT_INTERP path (NUL-terminated in interp_buf, size
+ * PATH_MAX + 1) or NULL for a static binary.  On failure returns -1 and
+ * *why says why (a static string). */
+int lr_elf_inspect(lr_read_at rd, void *ctx, unsigned machine, unsigned also,
+		char *interp_buf, const char **interp, const char **why)
+{
+	unsigned char h[64];
+	int is64, le;
+	unsigned long long phoff;
+	unsigned phnum, phentsize, em, type, i;
+
+	*interp = NULL;
+	if (rd(ctx, h, 52, 0) != 52 || memcmp(h, ELFMAG, SELFMAG) != 0) {
+		*why = "truncated or malformed ELF header";
+		return -1;
+	}
+	is64 = h[EI_CLASS] == ELFCLASS64;
+	le = h[EI_DATA] == ELFDATA2LSB;
+	if ((h[EI_CLASS] != ELFCLASS64 && h[EI_CLASS] != ELFCLASS32)
+	 || (h[EI_DATA] != ELFDATA2LSB && h[EI_DATA] != ELFDATA2MSB)
+	 || (is64 && rd(ctx, h, 64, 0) != 64)
+	) {
+		*why = "truncated or malformed ELF header";
+		return -1;
+	}
+	type = get16(h + 16, le);
+	em = get16(h + 18, le);
+	if (is64) {
+		phoff = get64(h + 32, le);
+		phentsize = get16(h + 54, le);
+		phnum = get16(h + 56, le);
+	} else {
+		phoff = get32(h + 28, le);
+		phentsize = get16(h + 42, le);
+		phnum = get16(h + 44, le);
+	}
+	if ((type != ET_EXEC && type != ET_DYN) || (em != machine && (!also || em != also))) {
+		*why = "an ELF file for another machine: the kernel could not run it";
+		return -1;
+	}
+	if (phnum == 0 || phnum > 256 || phentsize != (is64 ? 56 : 32)) {
+		*why = "malformed ELF header (program headers)";
+		return -1;
+	}
+	for (i = 0; i < phnum; i++) {
+		unsigned char ph[56];
+		unsigned long long off, sz;
+
+		if (phoff > (1ULL << 40)
+		 || rd(ctx, ph, phentsize, phoff + (unsigned long long)i * phentsize) != (ssize_t)phentsize
+		) {
+			*why = "truncated ELF file";
+			return -1;
+		}
+		if (get32(ph, le) != PT_INTERP)
+			continue;
+		off = is64 ? get64(ph + 8, le) : get32(ph + 4, le);
+		sz = is64 ? get64(ph + 32, le) : get32(ph + 16, le);
+		if (sz < 2 || sz > PATH_MAX || off > (1ULL << 40)) {
+			*why = "bad PT_INTERP";
+			return -1;
+		}
+		if (rd(ctx, interp_buf, sz, off) != (ssize_t)sz) {
+			*why = "truncated ELF file";
+			return -1;
+		}
+		interp_buf[sz] = '\0';
+		/* the kernel uses the string up to its NUL, which must be there */
+		if (interp_buf[sz - 1] != '\0' || interp_buf[0] == '\0') {
+			*why = "bad PT_INTERP";
+			return -1;
+		}
+		*interp = interp_buf;
+		return 0;
+	}
+	return 0;
+}
+
+/* EM_* of the running kernel, from uname's machine name (a 32-bit
+ * initramfs may boot a 64-bit system); *also: a second machine that kernel
+ * usually runs too (i386 binaries on x86_64).  0 when unknown. */
+unsigned lr_elf_machine(const char *uname_machine, unsigned *also)
+{
+	static const struct { char name[8]; unsigned short em, also; } map[] = {
+		{ "x86_64", EM_X86_64, EM_386 },
+		{ "i386", EM_386, 0 }, { "i486", EM_386, 0 },
+		{ "i586", EM_386, 0 }, { "i686", EM_386, 0 },
+		{ "aarch64", EM_AARCH64, EM_ARM },
+		{ "arm", EM_ARM, 0 },
+		{ "riscv64", EM_RISCV, 0 }, { "riscv32", EM_RISCV, 0 },
+		{ "ppc64le", EM_PPC64, 0 }, { "ppc64", EM_PPC64, EM_PPC },
+		{ "ppc", EM_PPC, 0 },
+		{ "s390x", EM_S390, 0 },
+		{ "mips", EM_MIPS, 0 }, { "mips64", EM_MIPS, 0 },
+	};
+	unsigned i;
+
+	*also = 0;
+	for (i = 0; i < ARRAY_SIZE(map); i++) {
+		size_t l = strlen(map[i].name);
+		/* "armv7l" is an arm */
+		if (strncmp(uname_machine, map[i].name, l) == 0
+		 && (uname_machine[l] == '\0' || strcmp(map[i].name, "arm") == 0)
+		) {
+			*also = map[i].also;
+			return map[i].em;
+		}
+	}
+	return 0;
+}
+
+/* --- block maps ------------------------------------------------------------ */
+
+/* Is a file of nblk blocks stored in one piece?  map(ctx, i, &phys) gives
+ * the device block of file block i.  Every block is asked: a
+ * multi-extent file can look contiguous at any few probes.  Returns 0 and
+ * *first when block i is at *first + i for every i (and none is a hole). */
+int lr_contiguous(unsigned long long nblk,
+		int (*map)(void *ctx, unsigned long long i, unsigned long long *phys),
+		void *ctx, unsigned long long *first)
+{
+	unsigned long long i, phys;
+
+	if (nblk == 0 || map(ctx, 0, first) != 0 || *first == 0)
+		return -1;
+	for (i = 1; i < nblk; i++)
+		if (map(ctx, i, &phys) != 0 || phys != *first + i)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,387 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * liveroot: system helpers, the lowest layer (every other file may call
+ * these; these call nothing above them): the rescue shell, modprobe,
+ * mkdir and mount, small /proc files, and opening paths that come from
+ * media or from the new root without ever leaving them.
+ *
+ * Licensed under GPLv2, see file LICENSE in this source tree.
+ */
+//kbuild:lib-$(CONFIG_LIVEROOT) += sys.o
+
+#include "libbb.h"
+#include "liveroot.h"
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#if defined(__NR_openat2)
+# include <linux/openat2.h>
+#endif
+
+#ifndef O_PATH
+# define O_PATH 010000000
+#endif
+
+/* --- the rescue shell ---------------------------------------------------- */
+
+/* Run a shell on the console and wait for it. */
+void lr_shell(const char *why)
+{
+	static const char *const sh[] = { "/bin/sh", NULL };
+	pid_t pid;
+
+	bb_error_msg("%s", why);
+	fflush_all();
+	pid = fork(); /* not vfork: the child sets PS1 for itself */
+	if (pid < 0) {
+		bb_simple_perror_msg("fork");
+		return;
+	}
+	if (pid == 0) {
+		setenv("PS1", "(liveroot) # ", 1);
+		execv(sh[0], (char **)sh);
+		_exit(127);
+	}
+	wait4pid(pid);
+}
+
+/* Never returns.  As PID 1 we must not exit (that is a kernel panic). */
+void lr_rescue(const char *why)
+{
+	char *msg = xasprintf("%s\nliveroot: rescue shell (the initramfs is intact); "
+			"'reboot -f' or 'poweroff -f' when done", why);
+	if (getpid() != 1) {
+		bb_error_msg("%s", why);
+		exit(EXIT_FAILURE);
+	}
+	for (;;) {
+		lr_shell(msg);
+		sleep(1);
+	}
+}
+
+/* die_func: PID 1 must not exit */
+void lr_on_die(void)
+{
+	if (G.switched) {
+		/* rootfs is gone: the new root's shell, or wait forever */
+		static const char *const sh[] = { "/bin/sh", NULL };
+		execv(sh[0], (char **)sh);
+		for (;;)
+			pause();
+	}
+	lr_rescue("liveroot failed (see the message above)");
+}
+
+/* --- small files ----------------------------------------------------------- */
+
+/* Read up to size-1 bytes of PATH into buf, terminated after what was
+ * read.  Returns the length, or -1 (buf is then ""). */
+ssize_t lr_read_small(const char *path, char *buf, size_t size)
+{
+	ssize_t n = open_read_close(path, buf, size - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/* --- modules ----------------------------------------------------------- */
+
+/* Run "modprobe -qab NAME..." (busybox's own modprobe: reads modules.dep
+ * and modules.alias).  names: space separated (modaliases may hold
+ * commas), consumed. */
+int lr_run_modprobe(char *names)
+{
+	char **argv;
+	char *w;
+	int n = 0, rc;
+
+	if (access("/lib/modules", F_OK) != 0) {
+		lr_debug("no /lib/modules: not loading %s", names);
+		return 0;
+	}
+	argv = xzalloc(sizeof(argv[0]) * (strlen(names) / 2 + 4));
+	argv[n++] = (char *)"modprobe";
+	argv[n++] = (char *)"-qab";
+	while ((w = strsep(&names, " ")) != NULL)
+		if (*w)
+			argv[n++] = w;
+	rc = 0;
+	if (n > 2) {
+		lr_debug("modprobe %d name(s), first %s", n - 2, argv[2]);
+		rc = spawn_and_wait(argv);
+		lr_debug("modprobe done");
+	}
+	free(argv);
+	return rc;
+}
+
+/* names: module names or aliases, separated by spaces or commas */
+int lr_modprobe(const char *names)
+{
+	char *s = xstrdup(names), *p;
+	int rc;
+
+	for (p = s; *p; p++)
+		if (*p == ',')
+			*p = ' ';
+	rc = lr_run_modprobe(s);
+	free(s);
+	return rc;
+}
+
+/* --- mkdir, mount ------------------------------------------------------- */
+
+/* For liveroot's own directories (on rootfs and /run): never for paths
+ * that come from media (see lr_open_dir_beneath). */
+int lr_mkdir(const char *path)
+{
+	char *p = xstrdup(path);
+	int rc = bb_make_directory(p, 0755, FILEUTILS_RECUR);
+	free(p);
+	return rc;  /* bb_make_directory printed why */
+}
+
+/* mount(2); a filesystem the kernel does not know yet gets its module
+ * loaded (fs-TYPE alias) and one more try.  No message: callers say it. */
+int lr_mount(const char *src, const char *target, const char *type,
+		unsigned long flags, const char *data)
+{
+	lr_debug("mount -t %s %s %s (flags %#lx, %s)", type, src, target, flags,
+			data ? data : "-");
+	if (mount(src, target, type, flags, data) == 0)
+		return 0;
+	if (errno == ENODEV) {
+		char *alias = xasprintf("fs-%s", type);
+		lr_modprobe(alias);
+		free(alias);
+		if (mount(src, target, type, flags, data) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* --- paths that must stay inside a tree ------------------------------------ */
+
+#define MAX_LINKS 40
+
+static char *readlinkat_alloc(int dfd, const char *name)
+{
+	char *buf = NULL;
+	int sz = 128;
+	ssize_t n;
+
+	for (;;) {
+		buf = xrealloc(buf, sz);
+		n = readlinkat(dfd, name, buf, sz);
+		if (n < 0) {
+			free(buf);
+			return NULL;
+		}
+		if (n < sz - 1)
+			break;
+		sz *= 2;
+		if (sz > PATH_MAX * 2) {
+			free(buf);
+			errno = ENAMETOOLONG;
+			return NULL;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Walk PATH component by component below rootfd, treating rootfd as "/":
+ * ".." never climbs above it, absolute symlinks restart from it. */
+static int walk_in_root(int rootfd, const char *path, int flags)
+{
+	char *buf = xstrdup(path), *rest = buf, *comp;
+	int cur = dup(rootfd), links = 0, opened = 0;
+	struct stat rst, st;
+
+	if (cur < 0 || fstat(rootfd, &rst) != 0)
+		goto fail;
+	while (rest) {
+		int fd;
+		char *tgt;
+
+		comp = strsep(&rest, "/");
+		if (!comp[0] || strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			if (fstat(cur, &st) == 0 && st.st_dev == rst.st_dev && st.st_ino == rst.st_ino)
+				continue; /* at the root: stay */
+		}
+		tgt = readlinkat_alloc(cur, comp);
+		if (tgt) {
+			char *n;
+			if (++links > MAX_LINKS) {
+				free(tgt);
+				errno = ELOOP;
+				goto fail;
+			}
+			n = xasprintf("%s%s%s", tgt, rest ? "/" : "", rest ? rest : "");
+			if (tgt[0] == '/') {
+				close(cur);
+				cur = dup(rootfd);
+				if (cur < 0) {
+					free(tgt);
+					free(n);
+					goto fail;
+				}
+			}
+			free(tgt);
+			free(buf);
+			buf = rest = n;
+			continue;
+		}
+		fd = openat(cur, comp, (rest ? O_PATH | O_DIRECTORY : flags) | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			goto fail;
+		close(cur);
+		cur = fd;
+		opened = !rest; /* the last component, opened with the wanted flags */
+	}
+	free(buf);
+	if (opened)
+		return cur;
+	/* the path ended in "/", "." or "..": reopen that directory as asked */
+	{
+		int fd = openat(cur, ".", flags | O_CLOEXEC);
+		close(cur);
+		return fd;
+	}
+ fail:
+	{
+		int e = errno;
+		if (cur >= 0)
+			close(cur);
+		free(buf);
+		errno = e;
+	}
+	return -1;
+}
+
+/* Open PATH as if rootfd were "/" (symlinks followed inside it only). */
+int lr_open_in_root(int rootfd, const char *path, int flags)
+{
+#if defined(__NR_openat2) && defined(RESOLVE_IN_ROOT)
+	struct open_how how;
+	int fd;
+
+	/* LIVEROOT_RESOLVE_WALK=1 takes the older kernels' path (the testsuite
+	 * uses it: the host kernel has openat2) */
+	if (getenv("LIVEROOT_RESOLVE_WALK"))
+		return walk_in_root(rootfd, path, flags);
+	memset(&how, 0, sizeof(how));
+	how.flags = flags | O_CLOEXEC;
+	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+	fd = syscall(__NR_openat2, rootfd, path, &how, sizeof(how));
+	if (fd >= 0 || (errno != ENOSYS && errno != EINVAL && errno != E2BIG))
+		return fd;
+#endif
+	return walk_in_root(rootfd, path, flags);
+}
+
+/* A file on mounted media (base: the mount point, path: absolute on the
+ * media): resolved inside the media only, and it must be a non-empty
+ * regular file of that filesystem -- not a directory, FIFO or device, not
+ * something a symlink points to outside.  Opened O_NONBLOCK first, so a
+ * FIFO can't hang us.  Returns a read-only fd or -1 with a message. */
+int lr_open_media_file(const char *base, const char *path, const char *what)
+{
+	struct stat bst, st;
+	int bfd, fd;
+
+	bfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (bfd < 0 || fstat(bfd, &bst) != 0) {
+		bb_perror_msg("%s", base);
+		if (bfd >= 0)
+			close(bfd);
+		return -1;
+	}
+	fd = lr_open_in_root(bfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	close(bfd);
+	if (fd < 0) {
+		bb_perror_msg("%s %s (on the media, symlinks resolved inside it)", what, path);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		bb_error_msg("%s %s on the media is not a regular file (%s): refusing it", what, path,
+				S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
+				: S_ISLNK(st.st_mode) ? "a symlink" : "a device or socket");
+		goto bad;
+	}
+	if (st.st_dev != bst.st_dev) {
+		bb_error_msg("%s %s is not on the media's filesystem: refusing it", what, path);
+		goto bad;
+	}
+	if (st.st_size == 0) {
+		bb_error_msg("%s %s on the media is empty (0 bytes)", what, path);
+		goto bad;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+ bad:
+	close(fd);
+	return -1;
+}
+
+/* Open (creating it, mode 0755, when create is set and it is missing) the
+ * directory REL below the directory BASE, one component at a time: no
+ * symlink is followed, no ".." accepted, every component must be a real
+ * directory on BASE's own filesystem.  Media can't point it elsewhere.
+ * Returns an O_RDONLY|O_DIRECTORY fd, or -1 with a message naming why. */
+int lr_open_dir_beneath(const char *base, const char *rel, int create)
+{
+	char *buf = xstrdup(rel), *rest = buf, *comp;
+	struct stat bst, st;
+	int cur, fd;
+
+	cur = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cur < 0 || fstat(cur, &bst) != 0) {
+		bb_perror_msg("%s", base);
+		goto fail;
+	}
+	while ((comp = strsep(&rest, "/")) != NULL) {
+		if (!comp[0] || strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			bb_error_msg("%s/%s: '..' is not allowed", base, rel);
+			goto fail;
+		}
+		fd = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && create) {
+			if (mkdirat(cur, comp, 0755) != 0 && errno != EEXIST) {
+				bb_perror_msg("can't create %s in %s/%s", comp, base, rel);
+				goto fail;
+			}
+			fd = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (fd < 0) {
+			int e = errno;
+			if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+				bb_error_msg("%s in %s/%s is a symlink: refusing to follow it (the "
+						"layer stays on that filesystem; remove the link)", comp, base, rel);
+			else if (e == ENOTDIR || e == ELOOP)
+				bb_error_msg("%s in %s/%s is not a directory", comp, base, rel);
+			else {
+				errno = e;
+				bb_perror_msg("%s in %s/%s", comp, base, rel);
+			}
+			goto fail;
+		}
+		close(cur);
+		cur = fd;
+		if (fstat(cur, &st) != 0 || st.st_dev != bst.st_dev) {
+			bb_error_msg("%s in %s/%s is on another filesystem: refusing it", comp, base, rel);
+			goto fail;
+		}
+	}
+	free(buf);
+	return cur;
+ fail:
+	if (cur >= 0)
+		close(cur);
+	free(buf);
+	return -1;
+}
