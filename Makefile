@@ -34,10 +34,11 @@ UC_PATCHES := $(wildcard patches/uclibc/*.patch)
 
 HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
 	squashfs-tools erofs-utils xorriso qemu-system-x86 musl-tools \
-	dosfstools mtools fdisk e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring
+	dosfstools mtools fdisk e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring \
+	btrfs-progs xfsprogs exfatprogs clang libclang-rt-14-dev python3
 
 .PHONY: all help deps fetch toolchain busybox initramfs kernel size demo check \
-	bench medium libc-sizes clean distclean
+	bench medium libc-sizes clean distclean fuzz
 
 # toolchain stamps are kept, not deleted as intermediates
 .SECONDARY:
@@ -52,6 +53,7 @@ help:
 	@echo "make size       size table: busybox, each module, unpacked and compressed"
 	@echo "make bench      benchmarks (bench/RESULTS.md)"
 	@echo "make libc-sizes BusyBox size with uclibc, musl and glibc side by side"
+	@echo "make fuzz       fuzz the parsers of outside input (FUZZ_SECONDS=60 each)"
 	@echo "make deps       install missing host packages (apt-get; prints the line if not root)"
 	@echo "Variables: LIBC=uclibc|musl|glibc DL_DIR=$(DL_DIR)"
 	@echo "  KERNEL_VERSION=$(KERNEL_VERSION) KERNEL_DIR=/lib/modules/VER VMLINUZ=..."
@@ -130,6 +132,11 @@ check: all $(OUT)/demo/live.iso $(NEW_KERNEL_DIR)/vmlinuz
 	KERNEL_DIR=$(KERNEL_DIR) MEDIUM=$(CURDIR)/$(OUT)/demo/live.iso LIBC=$(LIBC) \
 	NEW_KERNEL_DIR=$(NEW_KERNEL_DIR) \
 	MODULES="$(MODULES)" testsuite/run $(TESTS)
+
+# the parsers of outside input under libFuzzer (make check runs each 3 s)
+FUZZ_SECONDS ?= 60
+fuzz: $(BUSYBOX)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) BB_TREE=$(CURDIR)/$(BUILD)/busybox-$(LIBC) testsuite/fuzz/run
 
 bench: all $(OUT)/demo/live.iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \

@@ -100,7 +100,7 @@ int lr_mountinfo_line(char *line, struct lr_mnt *m)
 		return -1;
 	m->opts = field(&p);
 	if (!m->opts)
-		m->opts = (char *)"";
+		m->opts = p; /* the line's own terminating NUL: writable */
 	lr_unescape_octal(m->root);
 	lr_unescape_octal(m->mp);
 	lr_unescape_octal(m->source);

@@ -1,0 +1,2 @@
+/* the fuzz shim: reset the per-run arena */
+void shim_reset(void);
