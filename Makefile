@@ -11,15 +11,18 @@ NEW_KERNEL_VERSION ?= 6.12.117+deb13-amd64
 NEW_KERNEL_DIR ?= $(DL_DIR)/kernel/$(NEW_KERNEL_VERSION)
 # What booting from CD/ISO, USB sticks, SATA/IDE disks and virtio needs, plus
 # the loop -> squashfs/erofs -> overlay stack and iso9660/vfat media.
-# ext4 (for a persistent layer) is opt-in: MODULES+=ext4 (~2.5 MB unpacked).
+# ext4 (for a persistent layer) is opt-in: EXTRA_MODULES=ext4 (~2.5 MB
+# unpacked).  (On the command line, MODULES= replaces this whole list.)
 MODULES     ?= ata_piix ata_generic ahci sr_mod sd_mod isofs \
                virtio_pci virtio_blk virtio_scsi \
                xhci_pci ehci_pci ohci_pci uhci_hcd usb_storage uas \
                loop squashfs erofs overlay vfat nls_cp437 nls_ascii nls_utf8
+EXTRA_MODULES ?=
 MODULE_COMPRESS ?= xz
 COMPRESS    ?= auto
 SOURCE_DATE_EPOCH ?= 1700000000
 JOBS        ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
 
 OUT   := out
 BUILD := build
@@ -27,6 +30,20 @@ BUSYBOX := $(OUT)/busybox
 INITRAMFS := $(OUT)/initramfs.img
 
 export DL_DIR SOURCE_DATE_EPOCH JOBS
+
+# The configuration that produced each output: $(BUILD)/config/NAME.vars
+# holds the variables it was made with, rewritten (and so newer than the
+# output) only when one of them changes.  An output that depends on it is
+# rebuilt after `make COMPRESS=zstd`, `make LIBC=musl` and back, a new
+# KERNEL_DIR, ...
+record = $(shell mkdir -p $(BUILD)/config && \
+	printf '%s\n' $(foreach v,$(2),'$(v)=$($(v))') >$(BUILD)/config/$(1).vars.new && \
+	{ cmp -s $(BUILD)/config/$(1).vars.new $(BUILD)/config/$(1).vars && \
+	  rm -f $(BUILD)/config/$(1).vars.new || \
+	  mv $(BUILD)/config/$(1).vars.new $(BUILD)/config/$(1).vars; })$(BUILD)/config/$(1).vars
+BUSYBOX_VARS := $(call record,busybox,LIBC SOURCE_DATE_EPOCH)
+INITRAMFS_VARS := $(call record,initramfs,LIBC MODULES EXTRA_MODULES MODULE_COMPRESS COMPRESS \
+	SOURCE_DATE_EPOCH KERNEL_VERSION KERNEL_DIR VMLINUZ)
 
 APPLET_SRC := $(wildcard applets/liveroot/*)
 BB_PATCHES := $(wildcard patches/busybox/*.patch) patches/busybox/series
@@ -47,41 +64,69 @@ all: $(BUSYBOX) $(INITRAMFS)
 	@$(MAKE) -s size
 
 help:
-	@echo "make            build $(BUSYBOX) and $(INITRAMFS), print the size table"
-	@echo "make demo       build and boot the demo live CD in qemu (exit 0 = it came up)"
-	@echo "make check      the whole testsuite (host, namespace and qemu tests)"
-	@echo "make size       size table: busybox, each module, unpacked and compressed"
-	@echo "make bench      benchmarks (bench/RESULTS.md)"
-	@echo "make libc-sizes BusyBox size with uclibc, musl and glibc side by side"
-	@echo "make fuzz       fuzz the parsers of outside input (FUZZ_SECONDS=60 each)"
-	@echo "make deps       install missing host packages (apt-get; prints the line if not root)"
-	@echo "Variables: LIBC=uclibc|musl|glibc DL_DIR=$(DL_DIR)"
-	@echo "  KERNEL_VERSION=$(KERNEL_VERSION) KERNEL_DIR=/lib/modules/VER VMLINUZ=..."
-	@echo "  MODULES='...' MODULE_COMPRESS=xz|none COMPRESS=auto|xz|zstd|gzip|lz4|none"
-	@echo "  BUSYBOX_TARBALL=file UCLIBC_TARBALL=file (use local source tarballs)"
+	@echo "Targets:"
+	@echo "  make             build $(BUSYBOX) and $(INITRAMFS), print the size table (= all)"
+	@echo "  make deps        install missing host packages (apt-get; prints the line if not root)"
+	@echo "  make fetch       download and check the pinned sources (into DL_DIR)"
+	@echo "  make toolchain   build the LIBC toolchain (uClibc-ng: ~7 min)"
+	@echo "  make busybox     build $(BUSYBOX) with the liveroot applet"
+	@echo "  make kernel      fetch Debian's kernel KERNEL_VERSION into DL_DIR/kernel"
+	@echo "  make initramfs   build $(INITRAMFS)"
+	@echo "  make size        size table: busybox, each module, unpacked and compressed"
+	@echo "  make medium      the demo live CD, $(OUT)/demo/live.iso"
+	@echo "  make demo        build and boot the demo live CD in qemu (exit 0 = it came up)"
+	@echo "  make check       the whole testsuite (host, namespace and qemu tests)"
+	@echo "  make fuzz        fuzz the parsers of outside input, FUZZ_SECONDS each"
+	@echo "  make bench       benchmarks (bench/RESULTS.md)"
+	@echo "  make libc-sizes  BusyBox size with uclibc, musl and glibc side by side"
+	@echo "  make clean       remove $(OUT) and the BusyBox builds (keeps the toolchains)"
+	@echo "  make distclean   remove $(OUT) and $(BUILD) (DL_DIR is kept)"
+	@echo "Variables (a change rebuilds what it affects):"
+	@echo "  LIBC=uclibc|musl|glibc          ($(LIBC))"
+	@echo "  DL_DIR=DIR                      downloads, shared between checkouts ($(DL_DIR))"
+	@echo "  KERNEL_VERSION=VER              Debian kernel release ($(KERNEL_VERSION))"
+	@echo "  KERNEL_DIR=/lib/modules/VER     a module tree of your own (with VMLINUZ=...)"
+	@echo "  VMLINUZ=FILE                    the kernel the tests and the demo boot"
+	@echo "  NEW_KERNEL_VERSION=VER          the newer kernel for the tests ($(NEW_KERNEL_VERSION))"
+	@echo "  MODULES='a b ...'               the module set (default: CD/ISO, USB, SATA/IDE, virtio, loop,"
+	@echo "                                  squashfs, erofs, overlay, vfat)"
+	@echo "  EXTRA_MODULES='ext4 ...'        modules added to MODULES (ext4: a persistent layer)"
+	@echo "  MODULE_COMPRESS=xz|none         ($(MODULE_COMPRESS))"
+	@echo "  COMPRESS=auto|xz|zstd|gzip|lz4|none  the initramfs ($(COMPRESS): the smallest the kernel unpacks)"
+	@echo "  SOURCE_DATE_EPOCH=N             every timestamp in the outputs ($(SOURCE_DATE_EPOCH))"
+	@echo "  JOBS=N                          parallel compile jobs ($(JOBS))"
+	@echo "  TESTS='host/20-options.sh ...'  make check: run only these test files"
+	@echo "  FUZZ_SECONDS=N                  make fuzz: seconds per target ($(FUZZ_SECONDS))"
+	@echo "  BUSYBOX_TARBALL=FILE UCLIBC_TARBALL=FILE  use local source tarballs"
 
 # --- host packages -----------------------------------------------------
 deps:
 	@scripts/host-deps $(HOST_PKGS)
 
 # --- sources -----------------------------------------------------------
+# The downloads are shared between checkouts (DL_DIR): never touched here.
+# A stamp of this checkout's own says they were checked against
+# sources.sha256; the builds depend on it.
 SOURCES := $(DL_DIR)/busybox_1.37.0.orig.tar.bz2 $(DL_DIR)/uClibc-ng-1.0.35.tar.xz
-fetch: $(SOURCES)
-$(SOURCES) &: sources.sha256 scripts/fetch-sources | deps
+FETCHED := $(BUILD)/sources.checked
+fetch: $(FETCHED)
+$(SOURCES): | deps
 	scripts/fetch-sources
-	@touch $(SOURCES)
+$(FETCHED): $(SOURCES) sources.sha256 scripts/fetch-sources | deps
+	scripts/fetch-sources
+	@mkdir -p $(BUILD) && { cmp -s sources.sha256 $@ || cp sources.sha256 $@; }
 
 # --- toolchain ---------------------------------------------------------
 TOOLCHAIN_STAMP = $(BUILD)/toolchain/$(1)/stamp
 toolchain: $(call TOOLCHAIN_STAMP,$(LIBC))
-$(BUILD)/toolchain/%/stamp: $(SOURCES) scripts/toolchain $(UC_PATCHES)
+$(BUILD)/toolchain/%/stamp: $(FETCHED) scripts/toolchain $(UC_PATCHES)
 	rm -f $@
 	scripts/toolchain $* $(BUILD)/toolchain/$*
 
 # --- busybox -----------------------------------------------------------
 busybox: $(BUSYBOX)
 $(BUSYBOX): $(call TOOLCHAIN_STAMP,$(LIBC)) $(APPLET_SRC) $(BB_PATCHES) busybox-config \
-		scripts/build-busybox $(SOURCES)
+		scripts/build-busybox $(FETCHED) $(BUSYBOX_VARS)
 	scripts/build-busybox $(LIBC) $(BUILD)/busybox-$(LIBC) $@
 
 $(OUT)/libc/busybox-%: $(call TOOLCHAIN_STAMP,%) $(APPLET_SRC) $(BB_PATCHES) busybox-config \
@@ -105,8 +150,8 @@ $(BUILD)/gen_cpio: scripts/gen_cpio.c
 
 initramfs: $(INITRAMFS)
 $(INITRAMFS): $(BUSYBOX) $(BUILD)/gen_cpio $(VMLINUZ) scripts/mkinitramfs \
-		initramfs-skel/init initramfs-skel/cpio-list Makefile
-	BUSYBOX=$(CURDIR)/$(BUSYBOX) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" \
+		initramfs-skel/init initramfs-skel/cpio-list Makefile $(INITRAMFS_VARS)
+	BUSYBOX=$(CURDIR)/$(BUSYBOX) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES) $(EXTRA_MODULES)" \
 	MODULE_COMPRESS=$(MODULE_COMPRESS) COMPRESS=$(COMPRESS) OUT=$(CURDIR)/$@ \
 	GEN_CPIO=$(CURDIR)/$(BUILD)/gen_cpio scripts/mkinitramfs
 
@@ -134,7 +179,6 @@ check: all $(OUT)/demo/live.iso $(NEW_KERNEL_DIR)/vmlinuz
 	MODULES="$(MODULES)" testsuite/run $(TESTS)
 
 # the parsers of outside input under libFuzzer (make check runs each 3 s)
-FUZZ_SECONDS ?= 60
 fuzz: $(BUSYBOX)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) BB_TREE=$(CURDIR)/$(BUILD)/busybox-$(LIBC) testsuite/fuzz/run
 

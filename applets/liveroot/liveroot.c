@@ -33,12 +33,12 @@
 
 //usage:#define liveroot_trivial_usage
 //usage:       "[-n] [-C FILE] [NAME=VALUE | NAME]... [-- INIT_ARGS]\n"
-//usage:       "or: liveroot switch [-n] [-k] [-c CONSOLE] NEWROOT INIT [ARGS]"
+//usage:       "or: liveroot switch [-n] [-k] [-d] [-c CONSOLE] NEWROOT INIT [ARGS]"
 //usage:#define liveroot_full_usage "\n\n"
 //usage:       "Mount a live system's root (media, image, overlay; all under /run/liveroot)\n"
 //usage:       "and switch to it. Parameters come as NAME=VALUE arguments and as\n"
 //usage:       "liveroot.NAME=VALUE on the kernel command line, which wins.\n"
-//usage:     "\n	-n		Print the parameters and do nothing"
+//usage:     "\n	-n		Print the parameters (and init's arguments), do nothing"
 //usage:     "\n	-C FILE		Read the kernel command line from FILE (/proc/cmdline)"
 //usage:     "\nParameters:"
 //usage:     "\n	media=SPEC	Boot media: LABEL=x, UUID=x, PARTUUID=x, PARTLABEL=x, /dev/x"
@@ -54,13 +54,18 @@
 //usage:     "\n			persistent LABEL=x[:DIR], UUID=x[:DIR], /dev/x[:DIR]"
 //usage:     "\n	init=PATH	Init inside the new root (/sbin/init; plain init= works too)"
 //usage:     "\n	modules=a,b	Load these modules first"
-//usage:     "\n	break=WHEN	Shell at premount, postmount or preswitch; exit continues"
-//usage:     "\n	console=DEV	Console for init (/dev/console)"
-//usage:     "\n	quiet		No memory log on the console (still in /run/liveroot/log)"
-//usage:     "\n	debug		Print every step"
+//usage:     "\n	break=WHEN	Shell at premount (before the media), postmount (root"
+//usage:     "\n			mounted) or preswitch (every check of the switch passed,"
+//usage:     "\n			nothing moved); exit continues"
+//usage:     "\n	console=DEV[,SPEED] Console for init (/dev/console), the kernel's"
+//usage:     "\n			syntax: /dev/ttyS0,115200n8 sets the line speed"
+//usage:     "\n	quiet[=yes|no]	No memory log on the console (still in /run/liveroot/log)"
+//usage:     "\n	debug[=yes|no]	Print every step"
 //usage:     "\nswitch: check NEWROOT and INIT, move mounts, wipe rootfs, exec INIT"
-//usage:     "\n	-n		Dry run: check and print the plan"
+//usage:     "\n	-n		Dry run: check and print the plan, change nothing"
 //usage:     "\n	-k		Kill processes that keep initramfs files busy"
+//usage:     "\n	-d		Detach mounts that have no directory in NEWROOT"
+//usage:     "\n			(default: refuse to switch)"
 //usage:     "\n	-c CONSOLE	Console for INIT (/dev/console)"
 
 #include "libbb.h"
@@ -107,8 +112,19 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 			return EXIT_FAILURE;
 		lr_rescue("bad parameters (see above)");
 	}
+	for (n = 0; init_args && init_args[n]; n++)
+		continue;
+	init_argv = xzalloc((n + 2) * sizeof(init_argv[0]));
+	init_argv[0] = (char *)o->init;
+	for (i = 0; i < n; i++)
+		init_argv[i + 1] = init_args[i];
 	if (opt & 1) {
 		lr_print_options(o);
+		printf("init_argv=");
+		for (i = 0; init_argv[i]; i++)
+			printf("%s'%s'", i ? " " : "", init_argv[i]);
+		printf("\npid1=%s\n", getpid() == 1 ? "yes"
+				: "no (a real boot runs as PID 1, from /init; -n checks no more)");
 		return EXIT_SUCCESS;
 	}
 	if (access(LR_COMPLETE, F_OK) != 0)
@@ -131,14 +147,10 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 		lr_rescue("can't mount the root image");
 	lr_memlog("mounted");
 	stage_break(o->brk, BRK_POSTMOUNT, "postmount");
-	stage_break(o->brk, BRK_PRESWITCH, "preswitch");
+	/* break=preswitch: inside the switch, once all of its checks passed */
+	if (o->brk == BRK_PRESWITCH)
+		o->flags |= LR_BREAK;
 
-	for (n = 0; init_args && init_args[n]; n++)
-		continue;
-	init_argv = xzalloc((n + 2) * sizeof(init_argv[0]));
-	init_argv[0] = (char *)o->init;
-	for (i = 0; i < n; i++)
-		init_argv[i + 1] = init_args[i];
 	lr_switch_root(LR_NEWROOT, o->init, init_argv, o->console, o->flags);
 	lr_rescue("can't switch to the new root");
 }

@@ -33,6 +33,7 @@ enum {
 	LR_KILL    = 1 << 3,    /* switch: kill processes that pin rootfs */
 	LR_NOPID1  = 1 << 4,    /* switch: do not insist on being PID 1 */
 	LR_DETACH  = 1 << 5,    /* switch: detach mounts with no place in the new root */
+	LR_BREAK   = 1 << 6,    /* switch: a shell once every check passed (break=preswitch) */
 };
 
 enum { BRK_NONE, BRK_PREMOUNT, BRK_POSTMOUNT, BRK_PRESWITCH };
@@ -116,6 +117,7 @@ int lr_sha256_line(const char *buf, size_t len, char *want);
 int lr_elf_inspect(lr_read_at rd, void *ctx, unsigned machine, unsigned also,
 		char *interp_buf, const char **interp, const char **why);
 unsigned lr_elf_machine(const char *uname_machine, unsigned *also);
+int lr_console_spec(const char *s, size_t *devlen, unsigned *baud);
 int lr_contiguous(unsigned long long nblk,
 		int (*map)(void *ctx, unsigned long long i, unsigned long long *phys),
 		void *ctx, unsigned long long *first);

@@ -643,7 +643,7 @@ int lr_mount_media(const struct lr_opts *o)
 	if (rc != 0)
 		bb_perror_msg("can't mount %s (%s) read-only%s", dev,
 				type ? type : "tried iso9660, udf, vfat, ext4, erofs, btrfs, xfs, exfat",
-				errno == ENODEV ? ": no driver for it in the initramfs (MODULES+=...)" : "");
+				errno == ENODEV ? ": no driver for it in the initramfs (build it with make EXTRA_MODULES=<its module>)" : "");
 	free(dev);
 	if (rc != 0)
 		return rc;

@@ -205,13 +205,24 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 		}
 		o->init = val;
 		break;
-	case P_CONSOLE:
-		if (!valid_path(val)) {
-			bb_error_msg("console=%s: need an absolute path such as /dev/ttyS0", val);
+	case P_CONSOLE: {
+		size_t dl;
+		unsigned baud;
+		char *dev;
+		int ok;
+
+		ok = lr_console_spec(val, &dl, &baud) == 0;
+		dev = xstrndup(val, dl);
+		ok = ok && valid_path(dev);
+		free(dev);
+		if (!ok) {
+			bb_error_msg("console=%s: use a device such as /dev/ttyS0, optionally with "
+					"the kernel's ,SPEED or ,SPEEDn8 (/dev/ttyS0,115200n8)", val);
 			return -1;
 		}
 		o->console = val;
 		break;
+	}
 	case P_RW:
 		o->rw_size = o->rw_dev = o->rw_dir = NULL;
 		if (strcmp(val, "tmpfs") == 0) {

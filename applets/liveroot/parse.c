@@ -326,3 +326,38 @@ int lr_contiguous(unsigned long long nblk,
 			return -1;
 	return 0;
 }
+
+/* --- console= ----------------------------------------------------------- */
+
+/* The kernel's console syntax: DEV[,SPEED[PARITY[BITS[FLOW]]]], e.g.
+ * /dev/ttyS0,115200n8.  Sets *devlen (the length of DEV) and *baud (0 when
+ * none is given); returns -1 for options we can't honour. */
+int lr_console_spec(const char *s, size_t *devlen, unsigned *baud)
+{
+	static const unsigned rates[] = {
+		1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600
+	};
+	const char *c = strchr(s, ',');
+	unsigned long long v = 0;
+	unsigned i;
+
+	*baud = 0;
+	*devlen = c ? (size_t)(c - s) : strlen(s);
+	if (!c)
+		return 0;
+	for (c++; isdigit(*c); c++) {
+		v = v * 10 + (*c - '0');
+		if (v > 10000000)
+			return -1;
+	}
+	for (i = 0; i < ARRAY_SIZE(rates); i++)
+		if (rates[i] == v)
+			break;
+	if (i == ARRAY_SIZE(rates))
+		return -1;
+	/* parity n/o/e, 7 or 8 bits, r (flow control): only n8 is what we set */
+	if (*c && strcmp(c, "n8") != 0 && strcmp(c, "n") != 0)
+		return -1;
+	*baud = v;
+	return 0;
+}

@@ -131,7 +131,7 @@ static int mount_rw(const struct lr_opts *o, char **upper, char **work)
 		if (rc != 0) {
 			bb_perror_msg("can't mount %s read-write (%s)%s", dev, type ? type : "?",
 					errno == ENODEV ? ": its driver is not in the initramfs "
-					"(build with MODULES+=ext4)" : "");
+					"(build with make EXTRA_MODULES=ext4, or btrfs, xfs)" : "");
 			free(dev);
 			return -1;
 		}

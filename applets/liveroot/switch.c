@@ -610,6 +610,46 @@ static void wipe_tree(int rootfd, struct wipe *w)
 
 /* --- the whole switch -------------------------------------------------- */
 
+/* CONSOLE is DEV[,SPEED[n8]] (the kernel's console= syntax): open DEV, set
+ * the line speed on a terminal.  Returns the fd (O_CLOEXEC) or -1. */
+static int open_console(const char *console)
+{
+	static const struct { unsigned baud; speed_t sp; } sp[] = {
+		{ 1200, B1200 }, { 2400, B2400 }, { 4800, B4800 }, { 9600, B9600 },
+		{ 19200, B19200 }, { 38400, B38400 }, { 57600, B57600 },
+		{ 115200, B115200 }, { 230400, B230400 }, { 460800, B460800 },
+		{ 921600, B921600 },
+	};
+	struct termios t;
+	size_t dl;
+	unsigned baud, i;
+	char *dev;
+	int fd;
+
+	if (lr_console_spec(console, &dl, &baud) != 0) {
+		bb_error_msg("console %s: use DEV or DEV,SPEED[n8]", console);
+		return -1;
+	}
+	dev = xstrndup(console, dl);
+	fd = open(dev, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		bb_perror_msg("console %s", dev);
+		free(dev);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	for (i = 0; baud && i < ARRAY_SIZE(sp); i++) {
+		if (sp[i].baud != baud)
+			continue;
+		if (tcgetattr(fd, &t) != 0 || cfsetispeed(&t, sp[i].sp) != 0
+		 || cfsetospeed(&t, sp[i].sp) != 0 || tcsetattr(fd, TCSANOW, &t) != 0)
+			bb_perror_msg("warning: console %s: can't set %u baud", dev, baud);
+		break;
+	}
+	free(dev);
+	return fd;
+}
+
 /* fd: the console, opened before the switch (the path is the old root's) */
 static void to_console(int fd)
 {
@@ -685,12 +725,9 @@ int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 	}
 	rc = check_exec(nrfd, newroot, init, "init", 0, 0);
 	if (rc == 0) {
-		cfd = open(console, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-		if (cfd < 0) {
-			bb_perror_msg("console %s", console);
+		cfd = open_console(console);
+		if (cfd < 0)
 			rc = -1;
-		} else
-			fcntl(cfd, F_SETFL, fcntl(cfd, F_GETFL) & ~O_NONBLOCK);
 	}
 	if (rc == 0)
 		rc = plan_mounts(newroot, nrfd, flags, &pl);
@@ -702,6 +739,17 @@ int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 
 	/* 2. processes */
 	check_processes(pst.st_dev, flags);
+
+	if ((flags & (LR_BREAK | LR_DRYRUN)) == LR_BREAK) {
+		/* break=preswitch: every check passed, nothing moved yet; what
+		 * the shell changes is checked again */
+		free_plan(&pl);
+		close(cfd);
+		free(newroot);
+		lr_shell("break=preswitch: every check of the switch passed, nothing is moved "
+				"yet; 'exit' switches (after checking again)");
+		return lr_switch_root(newroot_arg, init, init_argv, console, flags & ~LR_BREAK);
+	}
 
 	if (flags & LR_DRYRUN) {
 		move_mounts(&pl, flags, &moved);

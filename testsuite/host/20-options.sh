@@ -110,3 +110,18 @@ refuse "iso relative" "iso=x.iso: need an absolute path" "liveroot.label=X liver
 refuse "rw dir with .." "bad directory" "liveroot.label=X liveroot.rw=LABEL=p:../etc"
 refuse "rw unknown" "rw=ext4: use tmpfs" "liveroot.label=X liveroot.rw=ext4"
 refuse "media unknown form" "PARTUUID=x" "liveroot.media=ID=5"
+# the kernel's console syntax is accepted up front (the speed is set at the
+# switch); what can't be honoured is refused before anything is mounted
+expect "console=/dev/ttyS0,115200n8 (the kernel's syntax) accepted" "console=/dev/ttyS0,115200n8" \
+	"liveroot.label=X liveroot.console=/dev/ttyS0,115200n8"
+expect "console=/dev/ttyS1,9600 accepted" "console=/dev/ttyS1,9600" "liveroot.label=X liveroot.console=/dev/ttyS1,9600"
+refuse "console with a speed no terminal has: refused up front" "console=/dev/ttyS0,12345: use a device" \
+	"liveroot.label=X liveroot.console=/dev/ttyS0,12345"
+refuse "console with parity we don't set: refused up front" "console=/dev/ttyS0,9600e7: use" \
+	"liveroot.label=X liveroot.console=/dev/ttyS0,9600e7"
+# -n shows what init would get, and that it is not PID 1
+out=$(parse "liveroot.label=X" -- single 'a b')
+echo "$out" | grep -qxF "init_argv='/sbin/init' 'single' 'a b'" &&
+	echo "$out" | grep -q "^pid1=no (a real boot runs as PID 1" &&
+	pass "-n shows init's arguments and that it is not PID 1" ||
+	fail "-n shows init's arguments and the PID 1 check" "$(echo "$out" | tail -3 | tr '\n' ' ')"

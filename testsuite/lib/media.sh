@@ -23,10 +23,13 @@ disk() {
 	dd if="$3" of="$1" bs=1M seek=1 conv=notrunc status=none
 }
 # an initramfs with ext4 (persistent layer, ISO file on ext4)
+# (callers check its status: a failed build must not boot an old image)
 ext4_initramfs() {
 	[ "$M/initramfs-ext4.img" -nt "$INITRAMFS" ] && return 0
+	rm -f "$M/initramfs-ext4.img"
 	BUSYBOX=$BUSYBOX KERNEL_DIR=$KERNEL_DIR MODULES="$MODULES ext4" OUT=$M/initramfs-ext4.img \
-		GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >/dev/null
+		GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >/dev/null 2>"$M/initramfs-ext4.err" ||
+		{ cat "$M/initramfs-ext4.err" >&2; rm -f "$M/initramfs-ext4.img"; return 1; }
 }
 # up NAME: the boot reached the root's init on an overlay root
 up() {

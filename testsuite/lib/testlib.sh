@@ -13,15 +13,22 @@ check() {
 # has NAME FILE PATTERN...: pass if FILE has a line matching each (grep -E)
 has() {
 	n=$1 f=$2; shift 2
+	if [ ! -s "$f" ]; then fail "$n" "$f is missing or empty"; return; fi
 	for p in "$@"; do
 		if ! grep -qE -- "$p" "$f"; then fail "$n" "no line matching '$p' in $f"; return; fi
 	done
 	pass "$n"
 }
-# hasnt NAME FILE PATTERN: pass if no line matches
+# hasnt NAME FILE PATTERN: pass if FILE exists, is not empty, and no line
+# matches (a missing or empty log proves nothing)
 hasnt() {
-	if grep -qE -- "$3" "$2"; then fail "$1" "unexpected: $(grep -E -m1 -- "$3" "$2")"
-	else pass "$1"; fi
+	if [ ! -s "$2" ]; then fail "$1" "$2 is missing or empty"; return; fi
+	grep -qE -- "$3" "$2"
+	case $? in
+	0) fail "$1" "unexpected: $(grep -E -m1 -- "$3" "$2")" ;;
+	1) pass "$1" ;;
+	*) fail "$1" "grep failed on $2" ;;
+	esac
 }
 # report FILE KEY: the R: lines of a boot log with that key, key removed
 report() { sed -n "s/^R:$2 //p" "$1"; }
@@ -35,5 +42,6 @@ boot() {
 	*" -e "*) set -- "$@" ;;
 	*) set -- "$@" -e "rescue shell (the initramfs is intact)=>poweroff -f" ;;
 	esac
+	rm -f "$TWORK/$n.log"   # never grade an earlier run's log
 	"$T/lib/qemu-boot" -q -k "$VMLINUZ" -i "${BOOT_INITRD:-$INITRAMFS}" "$@" "$TWORK/$n.log"
 }

@@ -5,19 +5,21 @@
 . "$T/lib/media.sh"
 trap 'ns_cleanup; for l in $loops; do losetup -d "$l" 2>/dev/null; done' EXIT
 loops=
-attach() { l=$(losetup -f --show -r "$1") && loops="$loops $l" && echo "$l"; }
+# attach IMG: a read-only loop device in $LOOP, remembered for the EXIT trap
+# (not in a $(...) subshell: the trap must see every one)
+attach() { LOOP=$(losetup -f --show -r "$1") && loops="$loops $LOOP"; }
 
 # media are ext4 images here: the host kernel may lack iso9660 and vfat
 for fs in ext4 squashfs overlay; do
 	if ! grep -qw "$fs" /proc/filesystems; then
-		skip "namespace stack tests" "the host kernel has no $fs"
+		fail "namespace stack tests" "the host kernel has no $fs (this suite needs it)"
 		exit 0
 	fi
 done
 mkdir -p "$M/d/live"
 cp "$(dirname "$MEDIUM")/root.sfs" "$M/d/live/root.sfs"
 ext4 "$M/d" "$M/media.ext4" NSLIVE 16 >/dev/null
-iso_dev=$(attach "$M/media.ext4") || { fail "losetup of a test medium"; exit 0; }
+attach "$M/media.ext4" && iso_dev=$LOOP || { fail "losetup of a test medium"; exit 0; }
 ns_prepare
 ns_liveroot basic "media=$iso_dev" timeout=5
 o=$TWORK/basic.out
@@ -37,7 +39,7 @@ has "namespace: loop device with direct I/O on an ext4 backing file" "$TWORK/bas
 mkdir -p "$M/e/live"
 erofs "$ROOT" "$M/e/live/root.erofs"
 ext4 "$M/e" "$M/e.ext4" EROFS 16 >/dev/null
-e_dev=$(attach "$M/e.ext4")
+attach "$M/e.ext4" && e_dev=$LOOP
 ns_prepare
 ns_liveroot erofs "media=$e_dev" image=/live/root.erofs timeout=5
 if { zcat /proc/config.gz 2>/dev/null || cat "/boot/config-$(uname -r)" 2>/dev/null; } |
@@ -53,6 +55,7 @@ fi
 # toram + verify in one pass; the media is released
 ns_prepare
 sum=$(sha256sum <"$(dirname "$MEDIUM")/root.sfs" | cut -d' ' -f1)
+[ ${#sum} = 64 ] || fail "sha256 of the test image" "got '$sum'"
 ns_liveroot toram "media=$iso_dev" toram=yes "verify=sha256:$sum" timeout=5
 has "namespace: toram + verify, media released" "$TWORK/toram.out" \
 	"^R:log verified .*: sha256 $sum" "^R:log released the media" "^R:end"
@@ -62,7 +65,7 @@ hasnt "namespace: toram: no media mount left" "$TWORK/toram.out" "^R:mountinfo .
 mkdir -p "$M/c/live"
 head -c 300000 /dev/urandom >"$M/c/live/root.sfs"
 ext4 "$M/c" "$M/c.ext4" CORRUPT 16 >/dev/null
-c_dev=$(attach "$M/c.ext4")
+attach "$M/c.ext4" && c_dev=$LOOP
 ns_prepare
 ns_liveroot corrupt "media=$c_dev" timeout=5
 has "namespace: a corrupt image is refused clearly, rescue shell" "$TWORK/corrupt.out" \
@@ -71,7 +74,7 @@ has "namespace: a corrupt image is refused clearly, rescue shell" "$TWORK/corrup
 mkdir -p "$M/t/live"
 head -c 40000 "$(dirname "$MEDIUM")/root.sfs" >"$M/t/live/root.sfs"
 ext4 "$M/t" "$M/t.ext4" TRUNC 16 >/dev/null
-t_dev=$(attach "$M/t.ext4")
+attach "$M/t.ext4" && t_dev=$LOOP
 ns_prepare
 ns_liveroot trunc "media=$t_dev" timeout=5
 has "namespace: a truncated image fails to mount with a clear message" "$TWORK/trunc.out" \

@@ -231,6 +231,7 @@ hostile erofsbadsb "cp '$M/good.erofs' live/root.sfs && dd if=/dev/urandom of=li
 
 # --- verify: the bytes hashed are the bytes mounted ---------------------------
 sum=$(sha256sum <"$sfs_file" | cut -d' ' -f1)
+[ ${#sum} = 64 ] || fail "sha256 of a test image" "got '$sum'"
 last=$(printf %s "$sum" | cut -c64)
 case $last in 0) other=1 ;; *) other=0 ;; esac
 bad=$(printf %s "$sum" | cut -c1-63)$other
@@ -280,3 +281,28 @@ has "a missing persistent device stops the boot with the reason" "$TWORK/nopersi
 	"the persistent layer rw=LABEL=NOSUCHSTICK is not there" "^RESCUE"
 [ $((t1 - t0)) -ge 2 ] && pass "a missing device: the timeout was really waited" ||
 	fail "a missing device: the timeout was really waited" "$((t1 - t0)) s"
+
+# --- break=postmount and break=preswitch stop at different points ----------------
+ns_prepare
+ns_liveroot brk-post "media=$media_dev" break=postmount timeout=5
+ns_prepare
+ns_liveroot brk-pre "media=$media_dev" break=preswitch timeout=5
+# postmount: before the switch looked at anything; preswitch: after every
+# check of the switch, before anything moved (the rescue /bin/sh of these
+# tests powers off, so nothing goes on after the break)
+if grep -q "break=postmount: shell started" "$TWORK/brk-post.out" &&
+	! grep -q "switching root" "$TWORK/brk-post.out" &&
+	grep -q "switching root: / is tmpfs" "$TWORK/brk-pre.out" &&
+	grep -q "break=preswitch: every check of the switch passed, nothing is moved" "$TWORK/brk-pre.out" &&
+	[ -f "$R/etc/marker" ]; then
+	pass "break=postmount stops before the switch, break=preswitch after its checks"
+else
+	fail "break=postmount and break=preswitch are distinct" \
+		"$(grep -E 'break=|switching' "$TWORK/brk-post.out" "$TWORK/brk-pre.out" | tr '\n' ' ')"
+fi
+
+# the kernel's console syntax at the switch: the device opens, the speed is
+# set where it is a terminal (a pipe here: a warning, the switch goes on)
+ns_prepare
+ns_run consolespeed -c /proc/self/fd/1,115200n8 /newroot /sbin/init
+has "switch -c DEV,115200n8: the console opens, init runs" "$TWORK/consolespeed.out" "^NEWINIT pid=1$"

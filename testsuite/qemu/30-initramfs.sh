@@ -16,9 +16,11 @@ pad() { # MiB OUT
 pad 60 "$w/big.img"
 L=$TWORK/incomplete.log
 BOOT_INITRD=$w/big.img boot incomplete -c "$MEDIUM" -t 120 -a "liveroot.label=LIVEROOT" \
-	-e "Rescue shell:=>poweroff -f" || true
+	-e "Rescue shell:=>exit" -e "it starts again=>poweroff -f" || true
 has "initramfs too big for RAM: the kernel's error, then ours" "$L" \
 	"Initramfs unpacking failed" "liveroot: the initramfs is incomplete: it did not fit in RAM"
+has "initramfs too big for RAM: leaving the rescue shell starts it again (PID 1 never ends)" "$L" \
+	"liveroot: the rescue shell ended; it starts again"
 hasnt "initramfs too big for RAM: no kernel panic" "$L" "Kernel panic"
 
 # 20 MiB more: freed grows by 20 MiB, MemAvailable after boot the same

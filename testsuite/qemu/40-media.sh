@@ -21,7 +21,7 @@ up usb && has "USB stick found by label once it appears" "$TWORK/usb.log" \
 	fail "USB stick found by label" "$(grep -E 'liveroot:' "$TWORK/usb.log" | tail -3 | tr '\n' ' ')"
 
 # --- ISO file on an ext4 partition (GPT), found by PARTUUID and PARTLABEL --
-ext4_initramfs
+ext4_initramfs || fail "building the initramfs with ext4" "see the messages above"
 mkdir -p "$M/ext/boot"
 cp "$MEDIUM" "$M/ext/boot/live.iso"
 ext4 "$M/ext" "$M/ext.fs" DATA 32

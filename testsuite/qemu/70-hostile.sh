@@ -50,6 +50,7 @@ hostile symlink "ln -s /bin/busybox live/root.sfs" \
 mkdir -p "$M/me/live"
 cp "$base" "$M/me/live/root.sfs"
 sum=$(sha256sum <"$base" | cut -d' ' -f1)
+[ ${#sum} = 64 ] || fail "sha256 of a test image" "got '$sum'"
 iso "$M/me" "$M/multi.iso" MULTI
 "$T/lib/iso-multiextent" "$M/multi.iso" /live/root.sfs >/dev/null ||
 	fail "making a multi-extent ISO"
