@@ -66,6 +66,7 @@ all: $(BUSYBOX) $(INITRAMFS)
 help:
 	@echo "Targets:"
 	@echo "  make             build $(BUSYBOX) and $(INITRAMFS), print the size table (= all)"
+	@echo "  make help        this list"
 	@echo "  make deps        install missing host packages (apt-get; prints the line if not root)"
 	@echo "  make fetch       download and check the pinned sources (into DL_DIR)"
 	@echo "  make toolchain   build the LIBC toolchain (uClibc-ng: ~7 min)"
@@ -88,6 +89,7 @@ help:
 	@echo "  KERNEL_DIR=/lib/modules/VER     a module tree of your own (with VMLINUZ=...)"
 	@echo "  VMLINUZ=FILE                    the kernel the tests and the demo boot"
 	@echo "  NEW_KERNEL_VERSION=VER          the newer kernel for the tests ($(NEW_KERNEL_VERSION))"
+	@echo "  NEW_KERNEL_DIR=DIR              its module tree (DL_DIR/kernel/NEW_KERNEL_VERSION)"
 	@echo "  MODULES='a b ...'               the module set (default: CD/ISO, USB, SATA/IDE, virtio, loop,"
 	@echo "                                  squashfs, erofs, overlay, vfat)"
 	@echo "  EXTRA_MODULES='ext4 ...'        modules added to MODULES (ext4: a persistent layer)"

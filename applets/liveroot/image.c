@@ -174,20 +174,13 @@ static int loop_attach_extent(int fd, const char *path, const struct stat *st,
 	char sys[64], *uev, *name, *node;
 	int bsz, dfd, lfd;
 	unsigned lbs = 512;
-	unsigned long long nblk, first;
+	unsigned long long nblk, first, last, devsize;
 
 	if (fstatfs(fd, &sfs) != 0 || (unsigned)sfs.f_type != ISOFS_SUPER_MAGIC || st->st_size == 0)
 		return -1;
 	if (ioctl(fd, FIGETBSZ, &bsz) != 0 || bsz <= 0)
 		return -1;
 	nblk = (st->st_size + bsz - 1) / bsz;
-	/* every block: isofs allows files in several sections (multi-extent),
-	 * and a crafted one looks contiguous at any few probes */
-	if (lr_contiguous(nblk, fibmap, &fd, &first) != 0) {
-		lr_log("%s is not stored in one piece on the media: reading it through "
-				"the file (cached twice)", path);
-		return -1;
-	}
 	/* the device node of st_dev, by its kernel name */
 	sprintf(sys, "/sys/dev/block/%u:%u/uevent", major(st->st_dev), minor(st->st_dev));
 	uev = xmalloc_open_read_close(sys, NULL);
@@ -202,6 +195,27 @@ static int loop_attach_extent(int fd, const char *path, const struct stat *st,
 	free(uev);
 	dfd = open(node, O_RDONLY | O_CLOEXEC);
 	if (dfd < 0) {
+		free(node);
+		return -1;
+	}
+	ioctl(dfd, BLKSSZGET, &lbs);
+	if (ioctl(dfd, BLKGETSIZE64, &devsize) != 0)
+		devsize = 0;
+	/* cheap checks first: the file fits on the device, whole sectors (the
+	 * loop device would cut a partial last one), the last block where a
+	 * file in one piece has it.  Then every block: isofs allows files in
+	 * several sections (multi-extent), and a crafted one looks contiguous
+	 * at any few probes. */
+	first = 0;
+	last = nblk - 1;
+	if ((unsigned long long)st->st_size > devsize || st->st_size % (lbs > 512 ? lbs : 512) != 0
+	 || fibmap(&fd, 0, &first) != 0 || fibmap(&fd, nblk - 1, &last) != 0
+	 || last != first + nblk - 1 || (first + nblk) * bsz > devsize
+	 || lr_contiguous(nblk, fibmap, &fd, &first) != 0
+	) {
+		lr_log("%s is not stored in one piece on the media (or not in whole sectors): "
+				"reading it through the file (cached twice)", path);
+		close(dfd);
 		free(node);
 		return -1;
 	}
@@ -287,8 +301,10 @@ static int hash_loop(const char *dev, int lfd, int file_fd, unsigned long long f
 	char *mem, *buf;
 	int fd, rc = -1;
 
-	if (ioctl(lfd, BLKGETSIZE64, &size) != 0 || size > file_size) {
-		bb_perror_msg("size of %s", dev);
+	/* the loop device covers the file but for a partial last sector */
+	if (ioctl(lfd, BLKGETSIZE64, &size) != 0 || size > file_size || file_size - size >= 512) {
+		bb_error_msg("%s: %llu bytes for an image of %llu: not what it should be, "
+				"not hashing through it", dev, size, file_size);
 		return -1;
 	}
 	fd = open(dev, O_RDONLY | O_DIRECT | O_CLOEXEC);
@@ -634,10 +650,8 @@ int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 			/* the media is not needed any more: release it */
 			if (o->iso)
 				umount2(LR_ISO, 0);
-			if (umount2(LR_MEDIA, 0) == 0)
+			if (lr_release_media() == 0)
 				lr_log("released the media (it can be removed now)");
-			else
-				bb_perror_msg("warning: can't release the media");
 		}
 		/* rc > 0: not enough RAM, use the media */
 	}

@@ -75,6 +75,7 @@ struct globals {
 	int switched;                    /* rootfs may be gone: no rescue there */
 	char *loaded;                    /* modaliases already handed to modprobe */
 	int preloaded;                   /* the usual modules were asked for */
+	char *ro_dev;                    /* the media device we made read-only */
 } FIX_ALIASING;
 #define G (*ptr_to_globals)
 #define INIT_G() do { \
@@ -133,6 +134,7 @@ int lr_coldplug(const char *extra);
 char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typep);
 int lr_mount_media(const struct lr_opts *o);
 int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned long flags);
+int lr_release_media(void);
 
 /* image.c: images */
 struct lr_image {

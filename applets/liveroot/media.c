@@ -267,15 +267,37 @@ static int removable(const char *name)
 	return r;
 }
 
+/* The disk a block device belongs to: itself, or a partition's parent */
+static char *disk_of(const char *name)
+{
+	char path[64 + NAME_MAX], *link, *d;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", name);
+	if (access(path, F_OK) != 0)
+		return xstrdup(name);
+	snprintf(path, sizeof(path), "/sys/class/block/%s", name);
+	link = xmalloc_readlink(path);      /* .../block/sda/sda1 */
+	if (!link)
+		return xstrdup(name);
+	*strrchr(link, '/') = '\0';
+	d = xstrdup(bb_basename(link));
+	free(link);
+	return d;
+}
+
 /* An unused loop device, or one of liveroot's (backed by a file under
  * /run/liveroot, or by the media device itself for an ISO's image)? */
 static int own_loop(const char *name)
 {
 	char path[64 + NAME_MAX], buf[PATH_MAX];
 
+	char *disk;
+
 	if (!is_prefixed_with(name, "loop"))
 		return 0;
-	snprintf(path, sizeof(path), "/sys/class/block/%s/loop/backing_file", name);
+	disk = disk_of(name); /* loop0p1: ask loop0 */
+	snprintf(path, sizeof(path), "/sys/class/block/%s/loop/backing_file", disk);
+	free(disk);
 	if (lr_read_small(path, buf, sizeof(buf)) <= 0)
 		return 1; /* not bound */
 	return is_prefixed_with(buf, LR_DIR "/") || is_prefixed_with(buf, "/dev/");
@@ -310,22 +332,23 @@ static llist_t *block_devices(void)
 	return fixed;
 }
 
-/* The disk a block device belongs to: itself, or a partition's parent */
-static char *disk_of(const char *name)
+/* Two matches that are one medium: a disk and its own partition starting
+ * at sector 0 (an isohybrid image: the same filesystem seen twice) */
+static int same_medium(const char *a, const char *disk_a, const char *b, const char *disk_b)
 {
-	char path[64 + NAME_MAX], *link, *d;
+	char path[64 + NAME_MAX], buf[32];
+	const char *part;
 
-	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", name);
-	if (access(path, F_OK) != 0)
-		return xstrdup(name);
-	snprintf(path, sizeof(path), "/sys/class/block/%s", name);
-	link = xmalloc_readlink(path);      /* .../block/sda/sda1 */
-	if (!link)
-		return xstrdup(name);
-	*strrchr(link, '/') = '\0';
-	d = xstrdup(bb_basename(link));
-	free(link);
-	return d;
+	if (strcmp(disk_a, disk_b) != 0)
+		return 0;
+	if (strcmp(a, disk_a) == 0)
+		part = b;
+	else if (strcmp(b, disk_b) == 0)
+		part = a;
+	else
+		return 0; /* two partitions of one disk */
+	snprintf(path, sizeof(path), "/sys/class/block/%s/start", part);
+	return lr_read_small(path, buf, sizeof(buf)) > 0 && strtoull(buf, NULL, 10) == 0;
 }
 
 /* Size of a block device in bytes (0: no medium, not ready, or unknown) */
@@ -381,10 +404,10 @@ static char *scan_once(const char *spec, const char **typep, int *ambiguous)
 			disk = disk_of(name);
 		} else if (d) {
 			char *other = disk_of(name);
-			if (strcmp(other, disk) != 0 && !*ambiguous) {
-				bb_error_msg("%s matches both %s and %s (on different disks): refusing "
-						"to guess; name one by UUID=, PARTUUID= or /dev path, or "
-						"remove the other", spec, dev, d);
+			if (!same_medium(bb_basename(dev), disk, name, other) && !*ambiguous) {
+				bb_error_msg("%s matches both %s and %s: refusing to guess; name "
+						"one by UUID=, PARTUUID= or /dev path, or remove the other",
+						spec, dev, d);
 				*ambiguous = 1;
 			}
 			free(other);
@@ -548,22 +571,61 @@ static int mount_ro_safe(const char *dev, const char *target, const char *type,
 	return lr_mount(dev, target, type, flags | silent, data);
 }
 
+/* Even mounted read-only without journal replay, a filesystem may write
+ * (ext4 cleans up its orphan list on a "read-only" mount).  Only a
+ * read-only block device stops that: set it so while it is mounted as
+ * media.  Returns 1 when this changed the device (undo with 0), else 0. */
+static int bdev_ro(const char *dev, int ro)
+{
+	int fd = open(dev, O_RDONLY | O_NONBLOCK | O_CLOEXEC), cur = 0, changed = 0;
+
+	if (fd < 0)
+		return 0;
+	if (ioctl(fd, BLKROGET, &cur) == 0 && !!cur != ro) {
+		if (ioctl(fd, BLKROSET, &ro) == 0)
+			changed = 1;
+		else
+			bb_perror_msg("warning: can't set %s %s", dev, ro ? "read-only" : "writable");
+	}
+	close(fd);
+	return changed;
+}
+
+/* Unmount the media; a device made read-only for it is writable again */
+int lr_release_media(void)
+{
+	if (umount2(LR_MEDIA, 0) != 0 && umount2(LR_MEDIA, MNT_DETACH) != 0) {
+		bb_perror_msg("warning: can't release the media");
+		return -1;
+	}
+	if (G.ro_dev) {
+		bdev_ro(G.ro_dev, 0);
+		free(G.ro_dev);
+		G.ro_dev = NULL;
+	}
+	return 0;
+}
+
 /* Mount dev on target with type, or (type NULL / it fails) the usual ones.
  * On failure errno is what mounting as TYPE said (the probed type is the
  * one that matters), or ENODEV/EINVAL from the last guess. */
 int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned long flags)
 {
 	const char *t;
-	int i, err = 0;
+	int i, err = 0, made_ro = 0;
 
 	if (lr_mkdir(target) != 0)
 		return -1;
+	if (flags & MS_RDONLY)
+		made_ro = bdev_ro(dev, 1);
 	if (type) {
 		if (mount_ro_safe(dev, target, type, flags, 0) == 0)
 			goto ok;
 		err = errno;
 	}
-	for (i = 0; (t = nth_string(fs_types, i))[0]; i++) {
+	/* guessing the type: only for read-only mounts, never for a layer
+	 * that will be written */
+	for (i = 0; (flags & MS_RDONLY) && (t = nth_string(fs_types, i))[0]; i++) {
 		if (type && strcmp(t, type) == 0)
 			continue;
 		if (mount_ro_safe(dev, target, t, flags, MS_SILENT) == 0) {
@@ -573,11 +635,18 @@ int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned 
 		if (!err)
 			err = errno;
 	}
+	if (made_ro)
+		bdev_ro(dev, 0);
 	errno = err;
 	return -1;
  ok:
-	lr_log("mounted %s (%s) %s on %s", dev, type,
-			(flags & MS_RDONLY) ? "read-only" : "read-write", target);
+	if (made_ro && strcmp(target, LR_MEDIA) == 0) {
+		free(G.ro_dev);
+		G.ro_dev = xstrdup(dev);
+	}
+	lr_log("mounted %s (%s) %s%s on %s", dev, type,
+			(flags & MS_RDONLY) ? "read-only" : "read-write",
+			made_ro ? " (the device read-only while mounted)" : "", target);
 	return 0;
 }
 
@@ -595,8 +664,7 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
 {
 	struct volume_id *vid;
 	const char *type = NULL;
-	char *p;
-	int ok;
+	int fd;
 
 	if (dev_size(dev) == 0)
 		return -2;
@@ -613,13 +681,14 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
 	}
 	if (lr_mount_fs(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID) != 0)
 		return -1;
-	p = concat_path_file(LR_MEDIA, first_wanted(o));
-	ok = access(p, R_OK) == 0;
-	free(p);
-	if (ok)
+	/* the same test the boot will make: a regular file inside the media */
+	fd = lr_open_media_file(LR_MEDIA, first_wanted(o), o->iso ? "iso=" : "image");
+	if (fd >= 0) {
+		close(fd);
 		return 0;
-	lr_log("%s has no %s: next", dev, first_wanted(o));
-	umount2(LR_MEDIA, MNT_DETACH);
+	}
+	lr_log("%s has no usable %s: next", dev, first_wanted(o));
+	lr_release_media();
 	return -1;
 }
 

@@ -232,7 +232,10 @@ int lr_elf_inspect(lr_read_at rd, void *ctx, unsigned machine, unsigned also,
 		phentsize = get16(h + 42, le);
 		phnum = get16(h + 44, le);
 	}
-	if ((type != ET_EXEC && type != ET_DYN) || (em != machine && (!also || em != also))) {
+	if ((type != ET_EXEC && type != ET_DYN) || (em != machine && (!also || em != also))
+	 /* x86: the class goes with the machine (x32 and the like: no) */
+	 || (em == EM_X86_64 && !is64) || (em == EM_386 && is64)
+	) {
 		*why = "an ELF file for another machine: the kernel could not run it";
 		return -1;
 	}

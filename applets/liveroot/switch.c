@@ -134,12 +134,13 @@ static int check_exec(int rootfd, const char *newroot, const char *path,
 	} else if (elf_only) {
 		bb_error_msg("%s %s (inside %s) is not an ELF file", what, path, newroot);
 	} else if (hdr[0] == '#' && hdr[1] == '!') {
-		char *p = skip_whitespace((char *)hdr + 2), *e, *w;
+		/* as the kernel reads it: blanks, then the interpreter, on the first line */
+		char *p = (char *)hdr + 2 + strspn((char *)hdr + 2, " \t"), *e, *w;
 
 		e = strpbrk(p, " \t\n");
 		if (!e)
 			e = p + strlen(p);  /* "#!/bin/sh" and nothing after it */
-		if (*p == '\0') {
+		if (*p == '\0' || *p == '\n') {
 			bb_error_msg("%s %s (inside %s): '#!' line without interpreter", what, path, newroot);
 			goto out;
 		}
@@ -243,7 +244,9 @@ static int overlay_dir_check(void *ctx, const char *key, const char *dir)
 	struct plan *pl = ctx;
 	struct stat st;
 
-	if (stat(dir, &st) != 0) {
+	if (dir[0] != '/') {
+		pl->bad = "is a relative path: it can't be checked (mount overlays with absolute paths)";
+	} else if (stat(dir, &st) != 0) {
 		pl->bad = "can't be checked (it does not resolve here)";
 	} else if (st.st_dev == pl->rootdev) {
 		pl->bad = "is a directory of the initramfs (rootfs), which the switch deletes";
@@ -265,6 +268,31 @@ static void free_plan(struct plan *pl)
 	}
 	free(pl->m);
 	free(pl->bad_dir);
+}
+
+/* Is path dir, or below it? */
+static int under(const char *path, const char *dir)
+{
+	size_t l = strlen(dir);
+	return strncmp(path, dir, l) == 0 && (path[l] == '/' || path[l] == '\0');
+}
+
+/* Is the mount point of mount `id` (in the mountinfo text) exactly mp? */
+static int parent_mp_is(const char *info, unsigned id, const char *mp)
+{
+	char *copy = xstrdup(info), *line, *next;
+	struct lr_mnt m;
+	int r = 0;
+
+	for (line = copy; line && *line && !r; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (lr_mountinfo_line(line, &m) == 0 && m.id == id)
+			r = strcmp(m.mp, mp) == 0;
+	}
+	free(copy);
+	return r;
 }
 
 /* Every check about mounts, nothing changed: no mount other than / may be
@@ -327,6 +355,15 @@ static int plan_mounts(const char *newroot, int nrfd, unsigned flags, struct pla
 				}
 				continue;
 			}
+			if (pass == 2 && m.parent != pl->root_id && !under(m.mp, newroot)
+			 && parent_mp_is(info, m.parent, m.mp)
+			) {
+				/* MS_MOVE on that path would move only the top one */
+				bb_error_msg("two mounts are stacked on %s: the switch can move only the "
+						"top one; unmount it first", m.mp);
+				errors++;
+				continue;
+			}
 			if (m.parent != pl->root_id || strcmp(m.mp, newroot) == 0)
 				continue;
 			if ((pass == 3) != (strcmp(m.mp, "/proc") == 0))
@@ -352,11 +389,30 @@ static int plan_mounts(const char *newroot, int nrfd, unsigned flags, struct pla
 				mv->tfd = tfd;
 				mv->target = concat_path_file(newroot, m.mp);
 				if (tfd >= 0) {
+					unsigned k;
 					sprintf(fdpath, "/proc/self/fd/%d", tfd);
 					real = xmalloc_readlink(fdpath);
 					if (real) {
 						free(mv->target);
 						mv->target = real;
+					}
+					/* two mounts onto one directory (symlinks in the
+					 * new root), or one into another: the later move
+					 * would hide the earlier */
+					for (k = 0; k + 1 < pl->n; k++) {
+						const char *a = pl->m[k].target, *b = mv->target;
+						size_t la = strlen(a), lb = strlen(b);
+						if (pl->m[k].tfd < 0)
+							continue;
+						if (strcmp(a, b) == 0
+						 || (la < lb && strncmp(a, b, la) == 0 && b[la] == '/')
+						 || (lb < la && strncmp(a, b, lb) == 0 && a[lb] == '/')
+						) {
+							bb_error_msg("the mounts on %s and %s would land on %s and "
+									"%s in the new root: one would hide the other",
+									pl->m[k].mp, m.mp, a, b);
+							errors++;
+						}
 					}
 				} else if (flags & LR_DETACH) {
 					lr_log("no directory %s in the new root: %s will be detached (-d)",
@@ -399,14 +455,8 @@ static int move_mounts(struct plan *pl, unsigned flags, llist_t **moved)
 						mv->mp, mv->target);
 			continue;
 		}
-		if (mv->tfd < 0) {
-			lr_log("no directory %s in the new root: detaching %s (-d)", mv->target, mv->mp);
-			if (umount2(mv->mp, 0) != 0 && umount2(mv->mp, MNT_DETACH) != 0) {
-				bb_perror_msg("umount %s", mv->mp);
-				return -1;
-			}
-			continue;
-		}
+		if (mv->tfd < 0)
+			continue; /* detached below, once every move worked */
 		sprintf(fdpath, "/proc/self/fd/%d", mv->tfd);
 		if (mount(mv->mp, fdpath, NULL, MS_MOVE, NULL) != 0) {
 			bb_perror_msg("can't move the mount %s to %s", mv->mp, mv->target);
@@ -414,6 +464,16 @@ static int move_mounts(struct plan *pl, unsigned flags, llist_t **moved)
 		}
 		lr_debug("moved %s to %s", mv->mp, mv->target);
 		llist_add_to(moved, xasprintf("%s\n%s", mv->mp, mv->target));
+	}
+	/* -d: what has no place in the new root goes, last (a detach can't be
+	 * undone) */
+	for (i = 0; !(flags & LR_DRYRUN) && i < pl->n; i++) {
+		struct move *mv = &pl->m[i];
+		if (mv->tfd >= 0)
+			continue;
+		lr_log("no directory %s in the new root: detaching %s (-d)", mv->target, mv->mp);
+		if (umount2(mv->mp, 0) != 0 && umount2(mv->mp, MNT_DETACH) != 0)
+			bb_perror_msg("warning: umount %s", mv->mp);
 	}
 	return 0;
 }
@@ -768,6 +828,17 @@ int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 		bb_simple_perror_msg("warning: making / private");
 	if (move_mounts(&pl, flags, &moved) != 0) {
 		bb_error_msg("a mount could not be moved: putting the others back, deleting nothing");
+		goto undo;
+	}
+	/* init (or its interpreter) may lie on a mount that just moved in:
+	 * what exec will run must pass the checks too */
+	nrfd = open(newroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rc = nrfd >= 0 ? check_exec(nrfd, newroot, init, "init", 0, 0) : -1;
+	if (nrfd >= 0)
+		close(nrfd);
+	if (rc != 0) {
+		bb_error_msg("init fails its checks once the mounts moved in: putting them back, "
+				"deleting nothing");
 		goto undo;
 	}
 

@@ -169,3 +169,8 @@ __attribute__((constructor)) static void shim_init(void)
 {
 	bb_errno = &errno;
 }
+
+char *xstrndup(const char *s, int n)
+{
+	return keep(strndup(s, n));
+}

@@ -190,7 +190,7 @@ s1=$(sha256sum <"$M/twin1.ext4") s2=$(sha256sum <"$M/twin2.ext4")
 ns_prepare
 ns_liveroot twins "media=$media_dev" "rw=LABEL=TWIN" timeout=5
 has "the same label on two devices: refused, naming both" "$TWORK/twins.out" \
-	"LABEL=TWIN matches both /dev/loop[0-9]+ and /dev/loop[0-9]+ \(on different disks\)" "^RESCUE"
+	"LABEL=TWIN matches both /dev/loop[0-9]+ and /dev/loop[0-9]+: refusing to guess" "^RESCUE"
 [ "$s1" = "$(sha256sum <"$M/twin1.ext4")" ] && [ "$s2" = "$(sha256sum <"$M/twin2.ext4")" ] &&
 	pass "the same label on two devices: neither was written" ||
 	fail "the same label on two devices: neither was written"
@@ -306,3 +306,61 @@ fi
 ns_prepare
 ns_run consolespeed -c /proc/self/fd/1,115200n8 /newroot /sbin/init
 has "switch -c DEV,115200n8: the console opens, init runs" "$TWORK/consolespeed.out" "^NEWINIT pid=1$"
+
+# --- what a review found -------------------------------------------------------
+# an ext4 with an orphan list: a "read-only" mount still cleans it up (writes)
+# unless the device itself is read-only
+cp "$M/safety-media.ext4" "$M/orphan.ext4"
+ino=$(debugfs -R "stat /live/root.sfs" "$M/orphan.ext4" 2>/dev/null | sed -n 's/^Inode: *\([0-9]*\).*/\1/p')
+debugfs -w -R "ssv last_orphan ${ino:-12}" "$M/orphan.ext4" >/dev/null 2>&1
+before=$(sha256sum <"$M/orphan.ext4")
+attach "$M/orphan.ext4"
+ns_prepare
+ns_liveroot orphan "media=$LOOP" toram=yes timeout=5
+if [ "$before" = "$(sha256sum <"$M/orphan.ext4")" ] && grep -q "the device read-only while mounted" "$TWORK/orphan.out"; then
+	pass "media: an ext4 with an orphan list is not written (the device is read-only while mounted)"
+else
+	fail "media: an ext4 with an orphan list is not written" "$(grep -E 'liveroot:|orphan' "$TWORK/orphan.out" | head -4 | tr '\n' ' ')"
+fi
+ro=$(blockdev --getro "$LOOP")
+[ "$ro" = 0 ] && pass "media released (toram): the device is writable again" ||
+	fail "media released (toram): the device is writable again" "getro $ro"
+
+# (the same label on two partitions of one disk: qemu/70-hostile.sh -- loop
+# devices here get no partition scan)
+
+# two mounts stacked on one path: MS_MOVE would take only the top one
+ns_prepare
+mkdir -p "$R/run" "$NEW/run"
+PRE='mount -t tmpfs under "$R/run"; echo lost >"$R/run/f"; mount -t tmpfs over "$R/run"'
+ns_run stacked $C /newroot /sbin/init
+intact stacked "two mounts stacked on /run: refused" "two mounts are stacked on /run"
+
+# two mounts landing on one directory of the new root (var/run -> /run there)
+ns_prepare
+mkdir -p "$R/run" "$R/var/run" "$NEW/run" "$NEW/var"
+ln -s /run "$NEW/var/run"
+PRE='mount -t tmpfs a "$R/run"; mount -t tmpfs b "$R/var/run"'
+ns_run sametarget $C /newroot /sbin/init
+intact sametarget "two mounts onto one directory of the new root: refused" "one would hide the other"
+
+# an overlay mounted with relative layer paths can't be checked: refused
+ns_prepare
+mkdir -p "$R/lower" "$R/upper" "$R/work"
+cp -a "$NEW/." "$R/lower/"
+PRE='umount "$R/newroot"; chroot "$R" /bin/busybox sh -c "cd / && /bin/busybox mount -t overlay overlay -o lowerdir=lower,upperdir=upper,workdir=work /newroot"'
+ns_run ovl-relative $C /newroot /sbin/init
+intact ovl-relative "overlay with relative layer paths: refused" "is a relative path|is a directory of the initramfs"
+
+# "#!" followed by a newline: the kernel can't run it
+ns_prepare
+printf '#!\n/bin/sh\n' >"$NEW/sbin/init"
+ns_run shebang-nl $C /newroot /sbin/init
+intact shebang-nl "'#!' with the interpreter on the next line: refused" "'#!' line without interpreter"
+
+# an x86-64 machine number in a 32-bit ELF header: refused
+ns_prepare
+printf '\177ELF\001\001\001\000\000\000\000\000\000\000\000\000\002\000\076\000' >"$NEW/sbin/init"
+head -c 200 /dev/zero >>"$NEW/sbin/init"
+ns_run elfclass $C /newroot /sbin/init
+intact elfclass "ELF class that does not go with its machine: refused" "an ELF file for another machine"

@@ -113,5 +113,11 @@ rm -f "$M"/*.iso
 L=$TWORK/break-pre.log
 boot break-pre -c "$MEDIUM" -t 150 -a "liveroot.label=LIVEROOT liveroot.break=preswitch" \
 	-e "(liveroot) # =>cat /run/liveroot/log | wc -l; echo PRE-SHELL; exit" || true
-has "break=preswitch: a shell before the switch, exit continues the boot" "$L" \
-	"break=preswitch: shell started" "^PRE-SHELL" "^R:end"
+has "break=preswitch: a shell once the switch's checks passed, exit continues the boot" "$L" \
+	"break=preswitch: every check of the switch passed, nothing is moved yet" "^PRE-SHELL" "^R:end"
+# after the switch looked at everything (unlike postmount), before it moved
+sw=$(grep -n "liveroot: switching root" "$L" | head -1 | cut -d: -f1)
+br=$(grep -n "break=preswitch: every check" "$L" | head -1 | cut -d: -f1)
+[ -n "$sw" ] && [ -n "$br" ] && [ "$sw" -lt "$br" ] &&
+	pass "break=preswitch comes after the switch's checks began" ||
+	fail "break=preswitch comes after the switch's checks began" "switch line $sw, break line $br"
