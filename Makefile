@@ -55,7 +55,7 @@ HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
 	btrfs-progs xfsprogs exfatprogs clang libclang-rt-14-dev python3
 
 .PHONY: all help deps fetch toolchain busybox initramfs kernel size demo check \
-	bench medium libc-sizes clean distclean fuzz
+	bench medium libc-sizes clean distclean fuzz mutate
 
 # toolchain stamps are kept, not deleted as intermediates
 .SECONDARY:
@@ -78,6 +78,7 @@ help:
 	@echo "  make demo        build and boot the demo live CD in qemu (exit 0 = it came up)"
 	@echo "  make check       the whole testsuite (host, namespace and qemu tests)"
 	@echo "  make fuzz        fuzz the parsers of outside input, FUZZ_SECONDS each"
+	@echo "  make mutate      plant bugs in the applet one at a time: do the tests catch each?"
 	@echo "  make bench       benchmarks (bench/RESULTS.md)"
 	@echo "  make libc-sizes  BusyBox size with uclibc, musl and glibc side by side"
 	@echo "  make clean       remove $(OUT) and the BusyBox builds (keeps the toolchains)"
@@ -184,13 +185,20 @@ check: all $(OUT)/demo/live.iso $(NEW_KERNEL_DIR)/vmlinuz
 fuzz: $(BUSYBOX)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) BB_TREE=$(CURDIR)/$(BUILD)/busybox-$(LIBC) testsuite/fuzz/run
 
+# plant bugs in the applet one at a time; the fast tests must catch each
+mutate: all $(OUT)/demo/live.iso
+	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
+	KERNEL_DIR=$(KERNEL_DIR) MEDIUM=$(CURDIR)/$(OUT)/demo/live.iso LIBC=$(LIBC) \
+	MODULES="$(MODULES)" testsuite/mutate
+
 bench: all $(OUT)/demo/live.iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
 	KERNEL_DIR=$(KERNEL_DIR) bench/run
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
 	KERNEL_DIR=$(KERNEL_DIR) bench/stack
 	{ echo "# Benchmark results"; echo; echo "Regenerate with \`make bench\` (qemu TCG; figures vary by a few percent between runs)."; \
-	  echo; cat $(OUT)/bench/table.md; echo; cat $(OUT)/bench-stack/table.md; } >bench/RESULTS.md
+	  echo; cat $(OUT)/bench/table.md; echo; cat $(OUT)/bench-stack/table.md; \
+	  for f in bench/fuzz.md bench/mutate.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/RESULTS.md
 	@echo "bench: wrote bench/RESULTS.md"
 
 clean:

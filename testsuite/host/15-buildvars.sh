@@ -138,3 +138,22 @@ if [ -n "$rb" ] && [ -n "$ri" ] && within $((rb * 1000)) "$ab" &&
 else
 	fail "README's size figures match make size" "README: busybox '$rb' KB, initramfs '$ri' MB; built: $ab, $ai, $au bytes"
 fi
+
+# --- messages name remedies that work ------------------------------------------------
+# (on the command line MODULES+=x replaces the module list: never advise it)
+if strings "$BUSYBOX" | grep -q 'MODULES+=' || grep -q 'MODULES+=' README.md scripts/* Makefile; then
+	fail "no message or doc advises MODULES+= (it replaces the module list)" \
+		"$(strings "$BUSYBOX" | grep -m1 'MODULES+='; grep -l 'MODULES+=' README.md scripts/* Makefile)"
+else
+	pass "no message or doc advises MODULES+= (it replaces the module list)"
+fi
+
+# --- the test harness: a boot that can't start leaves no earlier log behind ---------
+echo "R:end from an earlier run" >"$TWORK/stale.log"
+"$T/lib/qemu-boot" -q -k /nonexistent -i "$INITRAMFS" "$TWORK/stale.log" >/dev/null 2>&1
+[ ! -s "$TWORK/stale.log" ] && pass "qemu-boot empties its log before anything can fail" ||
+	fail "qemu-boot empties its log before anything can fail" "$(head -1 "$TWORK/stale.log")"
+: >"$TWORK/empty.log"
+out=$(RESULTS=$TWORK/inner.results sh -c '. "$T/lib/testlib.sh"; hasnt x "$1" y; hasnt x "$1.missing" y; has x "$1" .' sh "$TWORK/empty.log")
+[ "$(grep -c '^fail' "$TWORK/inner.results")" = 3 ] && pass "has/hasnt fail on a missing or empty log" ||
+	fail "has/hasnt fail on a missing or empty log" "$out"
