@@ -2,6 +2,8 @@
 # `make help` lists the targets and variables.
 
 LIBC        ?= uclibc
+# BusyBox release: 1.38.0 (Debian sid's orig tarball) or 1.37.0 (trixie's)
+BUSYBOX_VERSION ?= 1.38.0
 DL_DIR      ?= $(HOME)/.cache/liveroot
 KERNEL_VERSION ?= 6.1.0-56-amd64
 KERNEL_DIR  ?= $(DL_DIR)/kernel/$(KERNEL_VERSION)
@@ -29,7 +31,7 @@ BUILD := build
 BUSYBOX := $(OUT)/busybox
 INITRAMFS := $(OUT)/initramfs.img
 
-export DL_DIR SOURCE_DATE_EPOCH JOBS
+export DL_DIR SOURCE_DATE_EPOCH JOBS BUSYBOX_VERSION
 
 # The configuration that produced each output: $(BUILD)/config/NAME.vars
 # holds the variables it was made with, rewritten (and so newer than the
@@ -41,12 +43,12 @@ record = $(shell mkdir -p $(BUILD)/config && \
 	{ cmp -s $(BUILD)/config/$(1).vars.new $(BUILD)/config/$(1).vars && \
 	  rm -f $(BUILD)/config/$(1).vars.new || \
 	  mv $(BUILD)/config/$(1).vars.new $(BUILD)/config/$(1).vars; })$(BUILD)/config/$(1).vars
-BUSYBOX_VARS := $(call record,busybox,LIBC SOURCE_DATE_EPOCH)
-INITRAMFS_VARS := $(call record,initramfs,LIBC MODULES EXTRA_MODULES MODULE_COMPRESS COMPRESS \
+BUSYBOX_VARS := $(call record,busybox,LIBC BUSYBOX_VERSION SOURCE_DATE_EPOCH)
+INITRAMFS_VARS := $(call record,initramfs,LIBC BUSYBOX_VERSION MODULES EXTRA_MODULES MODULE_COMPRESS COMPRESS \
 	SOURCE_DATE_EPOCH KERNEL_VERSION KERNEL_DIR VMLINUZ)
 
 APPLET_SRC := $(wildcard applets/liveroot/*)
-BB_PATCHES := $(wildcard patches/busybox/*.patch) patches/busybox/series
+BB_PATCHES := $(wildcard patches/busybox/*.patch patches/busybox/*/*.patch) patches/busybox/series
 UC_PATCHES := $(wildcard patches/uclibc/*.patch)
 
 HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
@@ -85,6 +87,7 @@ help:
 	@echo "  make distclean   remove $(OUT) and $(BUILD) (DL_DIR is kept)"
 	@echo "Variables (a change rebuilds what it affects):"
 	@echo "  LIBC=uclibc|musl|glibc          ($(LIBC))"
+	@echo "  BUSYBOX_VERSION=1.38.0|1.37.0   the BusyBox release ($(BUSYBOX_VERSION))"
 	@echo "  DL_DIR=DIR                      downloads, shared between checkouts ($(DL_DIR))"
 	@echo "  KERNEL_VERSION=VER              Debian kernel release ($(KERNEL_VERSION))"
 	@echo "  KERNEL_DIR=/lib/modules/VER     a module tree of your own (with VMLINUZ=...)"
@@ -110,7 +113,7 @@ deps:
 # The downloads are shared between checkouts (DL_DIR): never touched here.
 # A stamp of this checkout's own says they were checked against
 # sources.sha256; the builds depend on it.
-SOURCES := $(DL_DIR)/busybox_1.37.0.orig.tar.bz2 $(DL_DIR)/uClibc-ng-1.0.35.tar.xz
+SOURCES := $(DL_DIR)/busybox_$(BUSYBOX_VERSION).orig.tar.bz2 $(DL_DIR)/uClibc-ng-1.0.35.tar.xz
 FETCHED := $(BUILD)/sources.checked
 fetch: $(FETCHED)
 $(SOURCES): | deps

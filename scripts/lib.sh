@@ -6,7 +6,7 @@ me=$(basename "$0")
 die() { echo "$me: $*" >&2; exit 1; }
 
 # apt_private: set "$APT" to apt-get options for a private apt configuration
-# (bookworm and trixie binaries, trixie sources) kept in DL_DIR/apt; the
+# (bookworm and trixie binaries, trixie and sid sources) kept in DL_DIR/apt; the
 # host's apt sources and lists are never touched.  Updates the lists once a
 # day, or when this list of sources changes.
 apt_private() {
@@ -18,6 +18,7 @@ deb [signed-by=$kr] $APT_MIRROR/debian bookworm main
 deb [signed-by=$kr] $APT_MIRROR/debian-security bookworm-security main
 deb [signed-by=$kr] $APT_MIRROR/debian trixie main
 deb-src [signed-by=$kr] $APT_MIRROR/debian trixie main
+deb-src [signed-by=$kr] $APT_MIRROR/debian sid main
 EOL
 	cmp -s "$a/sources.list" "$a/updated" || rm -f "$a/updated"
 	APT="-o Dir::Etc::SourceList=$a/sources.list -o Dir::Etc::SourceParts=/dev/null

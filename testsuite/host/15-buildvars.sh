@@ -32,6 +32,11 @@ for v in COMPRESS=gzip MODULE_COMPRESS=none SOURCE_DATE_EPOCH=1 KERNEL_VERSION=6
 		fail "make $v: the initramfs is rebuilt" "make says it is up to date"
 	fi
 done
+if stale out/busybox BUSYBOX_VERSION=1.37.0; then
+	pass "make BUSYBOX_VERSION=1.37.0: busybox is rebuilt"
+else
+	fail "make BUSYBOX_VERSION=1.37.0: busybox is rebuilt" "make says it is up to date"
+fi
 if stale out/busybox LIBC=musl; then
 	pass "make LIBC=musl: busybox is rebuilt"
 else
@@ -48,13 +53,13 @@ mk out/busybox out/initramfs.img || fail "rebuilding with the defaults" "$(tail 
 	fail "after the rebuild: up to date again" "$(tail -2 "$TWORK/mk.out")"
 
 # --- the shared downloads are never touched --------------------------------------
-t0=$(stat -c %Y "$DL_DIR/busybox_1.37.0.orig.tar.bz2" "$DL_DIR/uClibc-ng-1.0.35.tar.xz" | tr '\n' ' ')
+t0=$(stat -c %Y "$DL_DIR/busybox_${BUSYBOX_VERSION:-1.38.0}.orig.tar.bz2" "$DL_DIR/uClibc-ng-1.0.35.tar.xz" | tr '\n' ' ')
 # (as in a second checkout: its own stamp is missing; this one's is kept)
 cp -p build/sources.checked "$TWORK/sources.checked.ref"
 rm -f build/sources.checked
 mk fetch || fail "make fetch" "$(tail -3 "$TWORK/mk.out")"
 touch -r "$TWORK/sources.checked.ref" build/sources.checked
-t1=$(stat -c %Y "$DL_DIR/busybox_1.37.0.orig.tar.bz2" "$DL_DIR/uClibc-ng-1.0.35.tar.xz" | tr '\n' ' ')
+t1=$(stat -c %Y "$DL_DIR/busybox_${BUSYBOX_VERSION:-1.38.0}.orig.tar.bz2" "$DL_DIR/uClibc-ng-1.0.35.tar.xz" | tr '\n' ' ')
 [ "$t0" = "$t1" ] && pass "make fetch leaves the shared downloads' times alone" ||
 	fail "make fetch leaves the shared downloads' times alone" "$t0 -> $t1"
 ! stale "build/toolchain/${LIBC:-uclibc}/stamp" && pass "a toolchain built before that is still up to date" ||
