@@ -54,10 +54,11 @@ UC_PATCHES := $(wildcard patches/uclibc/*.patch)
 HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
 	squashfs-tools erofs-utils xorriso qemu-system-x86 musl-tools \
 	dosfstools mtools fdisk e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring \
-	btrfs-progs xfsprogs exfatprogs clang libclang-rt-14-dev python3
+	btrfs-progs xfsprogs exfatprogs clang libclang-rt-14-dev python3 \
+	python3-magic python3-flake8 shellcheck rsync bc unzip wget
 
 .PHONY: all help deps fetch toolchain busybox initramfs kernel size demo check \
-	bench medium libc-sizes clean distclean fuzz mutate
+	bench medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot
 
 # toolchain stamps are kept, not deleted as intermediates
 .SECONDARY:
@@ -80,6 +81,8 @@ help:
 	@echo "  make demo        build and boot the demo live CD in qemu (exit 0 = it came up)"
 	@echo "  make check       the whole testsuite (host, namespace and qemu tests)"
 	@echo "  make fuzz        fuzz the parsers of outside input, FUZZ_SECONDS each"
+	@echo "  make buildroot-external  write buildroot/'s generated parts (patches, skel)"
+	@echo "  make check-buildroot BUILDROOT=DIR|TARBALL  test buildroot/ with that buildroot"
 	@echo "  make mutate      plant bugs in the applet one at a time: do the tests catch each?"
 	@echo "  make bench       benchmarks (bench/RESULTS.md)"
 	@echo "  make libc-sizes  BusyBox size with uclibc, musl and glibc side by side"
@@ -103,6 +106,7 @@ help:
 	@echo "  JOBS=N                          parallel compile jobs ($(JOBS))"
 	@echo "  TESTS='host/20-options.sh ...'  make check: run only these test files"
 	@echo "  FUZZ_SECONDS=N                  make fuzz: seconds per target ($(FUZZ_SECONDS))"
+	@echo "  BUILDROOT=DIR|TARBALL           make check-buildroot: the buildroot to test with"
 	@echo "  BUSYBOX_TARBALL=FILE UCLIBC_TARBALL=FILE  use local source tarballs"
 
 # --- host packages -----------------------------------------------------
@@ -187,6 +191,15 @@ check: all $(OUT)/demo/live.iso $(NEW_KERNEL_DIR)/vmlinuz
 # the parsers of outside input under libFuzzer (make check runs each 3 s)
 fuzz: $(BUSYBOX)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) BB_TREE=$(CURDIR)/$(BUILD)/busybox-$(LIBC) testsuite/fuzz/run
+
+# the BR2_EXTERNAL tree against a real buildroot (tree or release tarball)
+buildroot-external:
+	scripts/mkbrexternal
+check-buildroot: $(call TOOLCHAIN_STAMP,uclibc) $(FETCHED)
+	@test -n "$(BUILDROOT)" || { echo "make check-buildroot BUILDROOT=<buildroot tree or tarball>"; exit 2; }
+	BUSYBOX_VERSION=1.37.0 scripts/fetch-sources >/dev/null
+	BUSYBOX_VERSION=1.38.0 scripts/fetch-sources >/dev/null
+	scripts/check-buildroot $(BUILDROOT)
 
 # plant bugs in the applet one at a time; the fast tests must catch each
 mutate: all $(OUT)/demo/live.iso
