@@ -159,6 +159,7 @@ echo "R:end from an earlier run" >"$TWORK/stale.log"
 [ ! -s "$TWORK/stale.log" ] && pass "qemu-boot empties its log before anything can fail" ||
 	fail "qemu-boot empties its log before anything can fail" "$(head -1 "$TWORK/stale.log")"
 : >"$TWORK/empty.log"
+: >"$TWORK/inner.results"
 out=$(RESULTS=$TWORK/inner.results sh -c '. "$T/lib/testlib.sh"; hasnt x "$1" y; hasnt x "$1.missing" y; has x "$1" .' sh "$TWORK/empty.log")
 [ "$(grep -c '^fail' "$TWORK/inner.results")" = 3 ] && pass "has/hasnt fail on a missing or empty log" ||
 	fail "has/hasnt fail on a missing or empty log" "$out"
