@@ -81,23 +81,28 @@ void *xzalloc(size_t n)
 }
 
 /* messages: formatted (so a bad format or argument is caught), not shown */
-void bb_error_msg(const char *fmt, ...)
+static void format(const char *fmt, va_list ap)
 {
 	char buf[4096];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+}
+
+void bb_error_msg(const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	format(fmt, ap);
 	va_end(ap);
 }
 
 void bb_perror_msg(const char *fmt, ...)
 {
-	char buf[4096];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	format(fmt, ap);
 	va_end(ap);
 }
 

@@ -81,3 +81,14 @@ ns_liveroot() {
 		exec chroot "$R" /bin/busybox liveroot -C /dev/null console=/proc/self/fd/1 "$@"
 	' sh "$R" "$@" </dev/null 2>&1 | cat >"$TWORK/$n.out"
 }
+
+# intact: the rescue shell ran and the initramfs files are all there
+intact() { # RUN LABEL MESSAGE-PATTERN
+	o=$TWORK/$1.out; shift
+	if grep -qE -- "$2" "$o" && grep -q RESCUE "$o" && [ -f "$R/etc/marker" ] &&
+		[ -f "$R/bin/busybox" ] && ! grep -q NEWINIT "$o"; then
+		pass "$1"
+	else
+		fail "$1" "$(tr '\n' ' ' <"$o" | cut -c1-300)"
+	fi
+}

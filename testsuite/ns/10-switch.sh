@@ -9,16 +9,6 @@ fi
 trap ns_cleanup EXIT
 C="-c /proc/self/fd/1"
 
-# intact: the rescue shell ran and the initramfs files are all there
-intact() { # RUN LABEL MESSAGE-PATTERN
-	o=$TWORK/$1.out; shift
-	if grep -qE -- "$2" "$o" && grep -q RESCUE "$o" && [ -f "$R/etc/marker" ] &&
-		[ -f "$R/bin/busybox" ] && ! grep -q NEWINIT "$o"; then
-		pass "$1"
-	else
-		fail "$1" "$(tr '\n' ' ' <"$o" | cut -c1-300)"
-	fi
-}
 
 # --- a good switch --------------------------------------------------------
 ns_prepare

@@ -11,15 +11,6 @@ trap 'ns_cleanup; for l in $loops; do losetup -d "$l" 2>/dev/null; done' EXIT
 attach() { LOOP=$(losetup -f --show "$1") && loops="$loops $LOOP"; }
 C="-c /proc/self/fd/1"
 
-intact() { # RUN LABEL MESSAGE-PATTERN
-	o=$TWORK/$1.out; shift
-	if grep -qE -- "$2" "$o" && grep -q RESCUE "$o" && [ -f "$R/etc/marker" ] &&
-		[ -f "$R/bin/busybox" ] && ! grep -q NEWINIT "$o"; then
-		pass "$1"
-	else
-		fail "$1" "$(tr '\n' ' ' <"$o" | cut -c1-400)"
-	fi
-}
 BB="chroot \"\$R\" /bin/busybox"
 
 # --- 1. the wipe must not delete what the new root lives on ----------------
