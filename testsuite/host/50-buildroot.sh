@@ -16,7 +16,7 @@ for tb in "$rel"/buildroot-*.tar.*; do
 	v=$(basename "$tb" | sed 's/^buildroot-\(.*\)\.tar\..*/\1/')
 	out=$TWORK/check-buildroot-$v.out
 	"$TOP/scripts/check-buildroot" "$tb" "$TWORK/br-$v" >"$out" 2>&1
-	for step in check-package current defconfig patch configure build run; do
+	for step in check-package current self-contained defconfig patch configure build run; do
 		l=$(grep -E "^(ok|FAIL) $step( |:|$)" "$out" | head -1)
 		case $l in
 		"ok "*) pass "buildroot $v: ${l#ok }" ;;
