@@ -39,7 +39,7 @@ export DL_DIR SOURCE_DATE_EPOCH JOBS BUSYBOX_VERSION
 # rebuilt after `make COMPRESS=zstd`, `make LIBC=musl` and back, a new
 # KERNEL_DIR, ...
 record = $(shell mkdir -p $(BUILD)/config && \
-	printf '%s\n' $(foreach v,$(2),'$(v)=$($(v))') >$(BUILD)/config/$(1).vars.new && \
+	printf '%s\n' $(foreach v,$(2),'$(v)=$(subst ','\'',$($(v)))') >$(BUILD)/config/$(1).vars.new && \
 	{ cmp -s $(BUILD)/config/$(1).vars.new $(BUILD)/config/$(1).vars && \
 	  rm -f $(BUILD)/config/$(1).vars.new || \
 	  mv $(BUILD)/config/$(1).vars.new $(BUILD)/config/$(1).vars; })$(BUILD)/config/$(1).vars
@@ -53,11 +53,12 @@ UC_PATCHES := $(wildcard patches/uclibc/*.patch)
 
 HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
 	squashfs-tools erofs-utils xorriso qemu-system-x86 musl-tools \
-	dosfstools mtools fdisk e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring \
-	btrfs-progs xfsprogs exfatprogs clang libclang-rt-14-dev python3 \
-	python3-magic python3-flake8 shellcheck rsync bc unzip wget
+	dosfstools mtools fdisk e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring
+# the tests: other filesystems, the fuzzers, buildroot's own tools
+TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
+	python3-magic python3-flake8 shellcheck rsync bc unzip wget perl g++
 
-.PHONY: all help deps fetch toolchain busybox initramfs kernel size demo check \
+.PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo check \
 	bench medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot
 
 # toolchain stamps are kept, not deleted as intermediates
@@ -70,7 +71,8 @@ help:
 	@echo "Targets:"
 	@echo "  make             build $(BUSYBOX) and $(INITRAMFS), print the size table (= all)"
 	@echo "  make help        this list"
-	@echo "  make deps        install missing host packages (apt-get; prints the line if not root)"
+	@echo "  make deps        install missing host packages for building and testing (apt-get;"
+	@echo "                   prints the line if not root); make deps-build: for building only"
 	@echo "  make fetch       download and check the pinned sources (into DL_DIR)"
 	@echo "  make toolchain   build the LIBC toolchain (uClibc-ng: ~7 min)"
 	@echo "  make busybox     build $(BUSYBOX) with the liveroot applet"
@@ -110,8 +112,11 @@ help:
 	@echo "  BUSYBOX_TARBALL=FILE UCLIBC_TARBALL=FILE  use local source tarballs"
 
 # --- host packages -----------------------------------------------------
-deps:
+# deps-build: what building needs; deps: that and what the tests need
+deps-build:
 	@scripts/host-deps $(HOST_PKGS)
+deps:
+	@scripts/host-deps $(HOST_PKGS) $(TEST_PKGS)
 
 # --- sources -----------------------------------------------------------
 # The downloads are shared between checkouts (DL_DIR): never touched here.
@@ -120,16 +125,20 @@ deps:
 SOURCES := $(DL_DIR)/busybox_$(BUSYBOX_VERSION).orig.tar.bz2 $(DL_DIR)/uClibc-ng-1.0.35.tar.xz
 FETCHED := $(BUILD)/sources.checked
 fetch: $(FETCHED)
-$(SOURCES): | deps
+$(SOURCES) &: | deps-build
 	scripts/fetch-sources
-$(FETCHED): $(SOURCES) sources.sha256 scripts/fetch-sources | deps
+$(FETCHED): $(SOURCES) sources.sha256 scripts/fetch-sources | deps-build
 	scripts/fetch-sources
-	@mkdir -p $(BUILD) && { cmp -s sources.sha256 $@ || cp sources.sha256 $@; }
+	@mkdir -p $(BUILD) && touch $@
+# the toolchain depends on uClibc-ng's pins only (not on BusyBox's): recorded
+# like a variable, so that only a change of them rebuilds it
+UCLIBC_PINS := $(shell grep -i uclibc sources.sha256 | cut -c1-64 | tr '\n' ' ')
+TOOLCHAIN_VARS := $(call record,toolchain,UCLIBC_PINS)
 
 # --- toolchain ---------------------------------------------------------
 TOOLCHAIN_STAMP = $(BUILD)/toolchain/$(1)/stamp
 toolchain: $(call TOOLCHAIN_STAMP,$(LIBC))
-$(BUILD)/toolchain/%/stamp: $(FETCHED) scripts/toolchain $(UC_PATCHES)
+$(BUILD)/toolchain/%/stamp: $(TOOLCHAIN_VARS) scripts/toolchain $(UC_PATCHES) | $(FETCHED)
 	rm -f $@
 	scripts/toolchain $* $(BUILD)/toolchain/$*
 
@@ -140,7 +149,7 @@ $(BUSYBOX): $(call TOOLCHAIN_STAMP,$(LIBC)) $(APPLET_SRC) $(BB_PATCHES) busybox-
 	scripts/build-busybox $(LIBC) $(BUILD)/busybox-$(LIBC) $@
 
 $(OUT)/libc/busybox-%: $(call TOOLCHAIN_STAMP,%) $(APPLET_SRC) $(BB_PATCHES) busybox-config \
-		scripts/build-busybox
+		scripts/build-busybox $(BUSYBOX_VARS)
 	scripts/build-busybox $* $(BUILD)/busybox-$* $@
 
 libc-sizes: $(OUT)/libc/busybox-uclibc $(OUT)/libc/busybox-musl $(OUT)/libc/busybox-glibc
@@ -150,7 +159,7 @@ libc-sizes: $(OUT)/libc/busybox-uclibc $(OUT)/libc/busybox-musl $(OUT)/libc/busy
 
 # --- kernel (Debian's, unpacked into the cache; never installed) -------
 kernel: $(VMLINUZ)
-$(DL_DIR)/kernel/%/vmlinuz: | deps
+$(DL_DIR)/kernel/%/vmlinuz: | deps-build
 	scripts/fetch-kernel $* $(DL_DIR)/kernel/$*
 
 # --- initramfs ---------------------------------------------------------
@@ -182,11 +191,11 @@ demo: $(INITRAMFS) $(OUT)/demo/live.iso
 	  { echo "demo: FAILED: the live system did not come up (log: $(OUT)/demo/boot.log)"; exit 1; }
 
 # --- tests and benchmarks ----------------------------------------------
-check: all $(OUT)/demo/live.iso $(NEW_KERNEL_DIR)/vmlinuz
+check: all $(OUT)/demo/live.iso $(NEW_KERNEL_DIR)/vmlinuz $(call TOOLCHAIN_STAMP,uclibc)
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
 	KERNEL_DIR=$(KERNEL_DIR) MEDIUM=$(CURDIR)/$(OUT)/demo/live.iso LIBC=$(LIBC) \
 	NEW_KERNEL_DIR=$(NEW_KERNEL_DIR) \
-	MODULES="$(MODULES)" testsuite/run $(TESTS)
+	MODULES="$(MODULES) $(EXTRA_MODULES)" testsuite/run $(TESTS)
 
 # the parsers of outside input under libFuzzer (make check runs each 3 s)
 fuzz: $(BUSYBOX)

@@ -23,9 +23,13 @@ EOL
 	cmp -s "$a/sources.list" "$a/updated" || rm -f "$a/updated"
 	APT="-o Dir::Etc::SourceList=$a/sources.list -o Dir::Etc::SourceParts=/dev/null
 		-o Dir::State::Lists=$a/lists -o Dir::Cache=$a/cache -o APT::Sandbox::User=root"
+	# one update at a time (make -j may fetch sources and kernels at once)
+	exec 9>"$a/update.lock"
+	flock 9
 	if [ ! -f "$a/updated" ] || [ -n "$(find "$a/updated" -mmin +1440)" ]; then
 		# shellcheck disable=SC2086
 		apt-get -q $APT update >&2 || die "apt-get update (private config in $a) failed"
 		cp "$a/sources.list" "$a/updated"
 	fi
+	flock -u 9
 }

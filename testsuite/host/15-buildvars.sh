@@ -5,16 +5,19 @@
 . "$T/lib/testlib.sh"
 cd "$TOP" || exit 1
 DL_DIR=${DL_DIR:-$HOME/.cache/liveroot}
+# our own make runs: not those of a make check VAR=... above us
+unset MAKEFLAGS MAKEOVERRIDES MFLAGS MAKELEVEL
 mk() { make --no-print-directory "$@" >"$TWORK/mk.out" 2>&1; }
-# stale TARGET [VAR=VALUE...]: would make rebuild TARGET? (make -n: the
-# recipe's command shows; -q can't tell, the order-only deps are phony)
+# stale TARGET [VAR=VALUE...]: would make rebuild TARGET because of the
+# variables it was built with (its build/config/*.vars is newer)?
+# (make -n: -q can't tell, the order-only deps are phony)
 stale() {
 	t=$1; shift
-	make --no-print-directory -n "$t" "$@" >"$TWORK/mk.out" 2>&1
+	make --no-print-directory -n --debug=v "$t" "$@" >"$TWORK/mk.out" 2>&1
 	case $t in
-	out/initramfs.img) grep -q "scripts/mkinitramfs" "$TWORK/mk.out" ;;
-	out/busybox) grep -q "scripts/build-busybox" "$TWORK/mk.out" ;;
-	*/stamp) grep -q "scripts/toolchain" "$TWORK/mk.out" ;;
+	out/initramfs.img) grep -q "Prerequisite 'build/config/initramfs.vars' is newer than target '$t'" "$TWORK/mk.out" ;;
+	out/busybox) grep -q "Prerequisite 'build/config/busybox.vars' is newer than target '$t'" "$TWORK/mk.out" ;;
+	*/stamp) grep -q "Must remake target '$t'" "$TWORK/mk.out" ;;
 	esac
 }
 
@@ -102,7 +105,8 @@ fi
 # the release it really fetched, or modprobe finds nothing at boot)
 gone=6.1.0-0-amd64
 rm -rf "$DL_DIR/kernel/$gone"
-if DL_DIR=$DL_DIR "$TOP/scripts/fetch-kernel" "$gone" "$DL_DIR/kernel/$gone" >"$TWORK/fk.out" 2>&1; then
+# (by a relative path, as the Makefile runs it: the script changes directory)
+if DL_DIR=$DL_DIR scripts/fetch-kernel "$gone" "$DL_DIR/kernel/$gone" >"$TWORK/fk.out" 2>&1; then
 	real=$(readlink "$DL_DIR/kernel/$gone")
 	has "fetch-kernel fallback: says which release it fetched" "$TWORK/fk.out" \
 		"note: linux-image-$gone is gone from the archive; using linux-image-$real"
