@@ -39,7 +39,7 @@ export DL_DIR SOURCE_DATE_EPOCH JOBS BUSYBOX_VERSION
 # rebuilt after `make COMPRESS=zstd`, `make LIBC=musl` and back, a new
 # KERNEL_DIR, ...
 record = $(shell mkdir -p $(BUILD)/config && \
-	printf '%s\n' $(foreach v,$(2),'$(v)=$(subst ','\'',$($(v)))') >$(BUILD)/config/$(1).vars.new && \
+	printf '%s\n' $(foreach v,$(2),'$(v)=$(subst ','\'',$(strip $($(v))))') >$(BUILD)/config/$(1).vars.new && \
 	{ cmp -s $(BUILD)/config/$(1).vars.new $(BUILD)/config/$(1).vars && \
 	  rm -f $(BUILD)/config/$(1).vars.new || \
 	  mv $(BUILD)/config/$(1).vars.new $(BUILD)/config/$(1).vars; })$(BUILD)/config/$(1).vars
@@ -195,7 +195,7 @@ check: all $(OUT)/demo/live.iso $(NEW_KERNEL_DIR)/vmlinuz $(call TOOLCHAIN_STAMP
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
 	KERNEL_DIR=$(KERNEL_DIR) MEDIUM=$(CURDIR)/$(OUT)/demo/live.iso LIBC=$(LIBC) \
 	NEW_KERNEL_DIR=$(NEW_KERNEL_DIR) \
-	MODULES="$(MODULES) $(EXTRA_MODULES)" testsuite/run $(TESTS)
+	MODULES="$(strip $(MODULES) $(EXTRA_MODULES))" testsuite/run $(TESTS)
 
 # the parsers of outside input under libFuzzer (make check runs each 3 s)
 fuzz: $(BUSYBOX)

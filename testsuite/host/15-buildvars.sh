@@ -7,6 +7,8 @@ cd "$TOP" || exit 1
 DL_DIR=${DL_DIR:-$HOME/.cache/liveroot}
 # our own make runs: not those of a make check VAR=... above us
 unset MAKEFLAGS MAKEOVERRIDES MFLAGS MAKELEVEL
+# (make check hands the tests MODULES with EXTRA_MODULES in it: not for make)
+unset MODULES
 mk() { make --no-print-directory "$@" >"$TWORK/mk.out" 2>&1; }
 # stale TARGET [VAR=VALUE...]: would make rebuild TARGET because of the
 # variables it was built with (its build/config/*.vars is newer)?
