@@ -8,7 +8,9 @@ loops=
 trap 'ns_cleanup; for l in $loops; do losetup -d "$l" 2>/dev/null; done' EXIT
 # attach IMG: a read-write loop device for IMG in $LOOP (not in a subshell:
 # the EXIT trap must see it)
-attach() { LOOP=$(losetup -f --show "$1") && loops="$loops $LOOP"; }
+attach() { LOOP=$(losetup -f --show "$1") && loops="$loops $LOOP" && blockdev --setrw "$LOOP"; }
+# (--setrw: a loop device keeps the read-only flag an earlier user set with
+# BLKROSET -- liveroot does that to media -- across detach and attach)
 C="-c /proc/self/fd/1"
 
 BB="chroot \"\$R\" /bin/busybox"
