@@ -115,11 +115,29 @@ static uint32_t le32(const uint8_t *p)
 	return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
+/* The disk a block device belongs to: itself, or a partition's parent */
+static char *disk_of(const char *name)
+{
+	char path[64 + NAME_MAX], *link, *d;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", name);
+	if (access(path, F_OK) != 0)
+		return xstrdup(name);
+	snprintf(path, sizeof(path), "/sys/class/block/%s", name);
+	link = xmalloc_readlink(path);      /* .../block/sda/sda1 */
+	if (!link)
+		return xstrdup(name);
+	*strrchr(link, '/') = '\0';
+	d = xstrdup(bb_basename(link));
+	free(link);
+	return d;
+}
+
 /* PARTUUID of partition NAME, as the kernel spells it for root=PARTUUID=:
  * GPT: the partition's unique GUID; MBR: DISKSIG-NN. */
 static char *part_uuid(const char *name)
 {
-	char path[64 + 2 * NAME_MAX], buf[32], *link, *disk, *res = NULL;
+	char path[64 + 2 * NAME_MAX], buf[32], *d, *disk, *res = NULL;
 	uint8_t *b = NULL;
 	unsigned num, bs = 512;
 	int fd;
@@ -128,13 +146,9 @@ static char *part_uuid(const char *name)
 	if (lr_read_small(path, buf, sizeof(buf)) <= 0)
 		return NULL;
 	num = atoi(buf);
-	snprintf(path, sizeof(path), "/sys/class/block/%s", name);
-	link = xmalloc_readlink(path);      /* .../block/sda/sda1 */
-	if (!link)
-		return NULL;
-	*strrchr(link, '/') = '\0';
-	disk = xasprintf("/dev/%s", bb_basename(link));
-	free(link);
+	d = disk_of(name);
+	disk = xasprintf("/dev/%s", d);
+	free(d);
 	fd = open(disk, O_RDONLY | O_CLOEXEC);
 	free(disk);
 	if (fd < 0)
@@ -247,51 +261,20 @@ static char *probe_device(const char *spec, const char *name, const char **typep
 /* Block devices, removable ones first (for media=auto). */
 static int removable(const char *name)
 {
-	char path[64 + 2 * NAME_MAX], buf[4], *link;
-	int r;
+	char path[64 + NAME_MAX], buf[4], *disk = disk_of(name); /* a partition: ask its disk */
 
-	snprintf(path, sizeof(path), "/sys/class/block/%s/removable", name);
-	if (lr_read_small(path, buf, sizeof(buf)) <= 0) {
-		/* a partition: ask its disk */
-		snprintf(path, sizeof(path), "/sys/class/block/%s", name);
-		link = xmalloc_readlink(path);
-		if (!link)
-			return 0;
-		*strrchr(link, '/') = '\0';
-		snprintf(path, sizeof(path), "/sys/class/block/%s/removable", bb_basename(link));
-		free(link);
-		if (lr_read_small(path, buf, sizeof(buf)) <= 0)
-			return 0;
-	}
-	r = buf[0] == '1';   /* USB sticks, card readers and CD-ROMs */
-	return r;
-}
-
-/* The disk a block device belongs to: itself, or a partition's parent */
-static char *disk_of(const char *name)
-{
-	char path[64 + NAME_MAX], *link, *d;
-
-	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", name);
-	if (access(path, F_OK) != 0)
-		return xstrdup(name);
-	snprintf(path, sizeof(path), "/sys/class/block/%s", name);
-	link = xmalloc_readlink(path);      /* .../block/sda/sda1 */
-	if (!link)
-		return xstrdup(name);
-	*strrchr(link, '/') = '\0';
-	d = xstrdup(bb_basename(link));
-	free(link);
-	return d;
+	snprintf(path, sizeof(path), "/sys/class/block/%s/removable", disk);
+	free(disk);
+	if (lr_read_small(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	return buf[0] == '1';   /* USB sticks, card readers and CD-ROMs */
 }
 
 /* An unused loop device, or one of liveroot's (backed by a file under
  * /run/liveroot, or by the media device itself for an ISO's image)? */
 static int own_loop(const char *name)
 {
-	char path[64 + NAME_MAX], buf[PATH_MAX];
-
-	char *disk;
+	char path[64 + NAME_MAX], buf[PATH_MAX], *disk;
 
 	if (!is_prefixed_with(name, "loop"))
 		return 0;

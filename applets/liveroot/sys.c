@@ -305,7 +305,9 @@ int lr_open_media_file(const char *base, const char *path, const char *what)
 		bb_perror_msg("%s %s (on the media, symlinks resolved inside it)", what, path);
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0)
+		st.st_mode = 0; /* said as "a device or socket" below: refused */
+	if (!S_ISREG(st.st_mode)) {
 		bb_error_msg("%s %s on the media is not a regular file (%s): refusing it", what, path,
 				S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
 				: S_ISLNK(st.st_mode) ? "a symlink" : "a device or socket");
