@@ -56,7 +56,8 @@ HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
 	dosfstools mtools fdisk e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring
 # the tests: other filesystems, the fuzzers, buildroot's own tools
 TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
-	python3-magic python3-flake8 shellcheck rsync bc unzip wget perl g++
+	python3-magic python3-flake8 shellcheck rsync bc unzip wget perl g++ \
+	debootstrap busybox-static
 
 .PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo check \
 	bench medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot
@@ -176,6 +177,11 @@ $(INITRAMFS): $(BUSYBOX) $(BUILD)/gen_cpio $(VMLINUZ) scripts/mkinitramfs \
 
 size: $(INITRAMFS)
 	@cat $(INITRAMFS).sizes
+	@echo
+	@echo "opt-in module groups (make EXTRA_MODULES=NAME), what each adds:"
+	@BUSYBOX=$(CURDIR)/$(BUSYBOX) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" \
+	MODULE_COMPRESS=$(MODULE_COMPRESS) COMPRESS=$(COMPRESS) \
+	GEN_CPIO=$(CURDIR)/$(BUILD)/gen_cpio scripts/size-groups
 
 # --- demo --------------------------------------------------------------
 medium: $(OUT)/demo/live.iso

@@ -17,19 +17,6 @@
 #include <linux/loop.h>
 #include <linux/fs.h>
 
-#ifndef LOOP_CONFIGURE
-# define LOOP_CONFIGURE 0x4C0A
-struct loop_config {
-	uint32_t fd;
-	uint32_t block_size;
-	struct loop_info64 info;
-	uint64_t __reserved[8];
-};
-#endif
-#ifndef LOOP_CTL_GET_FREE
-# define LOOP_CTL_GET_FREE 0x4C82
-#endif
-
 /* uClibc-ng 1.0.35 has no wrapper */
 static ssize_t copy_range(int in, int out, size_t len)
 {
@@ -58,99 +45,9 @@ static const char *image_type(int fd)
 
 #define ISOFS_SUPER_MAGIC 0x9660
 
-/* Attach fd (from offset, sizelimit bytes, 0 = all; logical block size
- * bsz, 0 = default) to a free loop device; returns the loop device fd,
- * *dio says whether direct I/O is in effect. */
-static int loop_attach_at(int fd, const char *file, unsigned long long offset,
-		unsigned long long sizelimit, unsigned bsz, char *dev, size_t devsz, int *dio)
-{
-	struct loop_config cfg;
-	struct loop_info64 info;
-	int ctl, lfd, n, tries;
-
-	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	if (ctl < 0) {
-		lr_modprobe("loop");
-		ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-		if (ctl < 0) {
-			bb_perror_msg("/dev/loop-control (is the loop module in the initramfs?)");
-			return -1;
-		}
-	}
-	for (tries = 0; tries < 8; tries++) {
-		n = ioctl(ctl, LOOP_CTL_GET_FREE);
-		if (n < 0) {
-			bb_perror_msg("LOOP_CTL_GET_FREE");
-			break;
-		}
-		snprintf(dev, devsz, "/dev/loop%d", n);
-		lfd = open(dev, O_RDONLY | O_CLOEXEC);
-		if (lfd < 0 && errno == ENOENT) {
-			/* devtmpfs may lag behind: make the node ourselves */
-			mknod(dev, S_IFBLK | 0600, makedev(7, n));
-			lfd = open(dev, O_RDONLY | O_CLOEXEC);
-		}
-		if (lfd < 0) {
-			bb_perror_msg("%s", dev);
-			break;
-		}
-		memset(&cfg, 0, sizeof(cfg));
-		cfg.fd = fd;
-		cfg.block_size = bsz;
-		cfg.info.lo_offset = offset;
-		cfg.info.lo_sizelimit = sizelimit;
-		cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR | LO_FLAGS_DIRECT_IO;
-		safe_strncpy((char *)cfg.info.lo_file_name, file, LO_NAME_SIZE);
-		if (ioctl(lfd, LOOP_CONFIGURE, &cfg) == 0)
-			goto ok;
-		if (errno == EBUSY) { /* raced with someone else */
-			close(lfd);
-			continue;
-		}
-		if (errno != EINVAL && errno != ENOTTY) {
-			bb_perror_msg("LOOP_CONFIGURE %s", dev);
-			close(lfd);
-			break;
-		}
-		/* kernel < 5.8: the two-step way */
-		if (ioctl(lfd, LOOP_SET_FD, fd) != 0) {
-			if (errno == EBUSY) {
-				close(lfd);
-				continue;
-			}
-			bb_perror_msg("LOOP_SET_FD %s", dev);
-			close(lfd);
-			break;
-		}
-		memset(&info, 0, sizeof(info));
-		info.lo_offset = offset;
-		info.lo_sizelimit = sizelimit;
-		info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
-		safe_strncpy((char *)info.lo_file_name, file, LO_NAME_SIZE);
-		if (ioctl(lfd, LOOP_SET_STATUS64, &info) != 0) {
-			bb_perror_msg("LOOP_SET_STATUS64 %s", dev);
-			ioctl(lfd, LOOP_CLR_FD, 0);
-			close(lfd);
-			break;
-		}
-		if (bsz)
-			ioctl(lfd, LOOP_SET_BLOCK_SIZE, (unsigned long)bsz);
-		ioctl(lfd, LOOP_SET_DIRECT_IO, 1UL); /* best effort */
-		goto ok;
-	}
-	close(ctl);
-	return -1;
- ok:
-	close(ctl);
-	*dio = 0;
-	if (ioctl(lfd, LOOP_GET_STATUS64, &info) == 0)
-		*dio = !!(info.lo_flags & LO_FLAGS_DIRECT_IO);
-	return lfd;
-}
-
 static int loop_attach(int fd, const char *file, char *dev, size_t devsz, int *dio)
 {
-	return loop_attach_at(fd, file, 0, 0, 0, dev, devsz, dio);
+	return lr_loop_attach(fd, file, 0, 0, 0, LR_LOOP_RO, dev, devsz, dio);
 }
 
 static int fibmap(void *ctx, unsigned long long i, unsigned long long *phys)
@@ -220,8 +117,8 @@ static int loop_attach_extent(int fd, const char *path, const struct stat *st,
 		return -1;
 	}
 	ioctl(dfd, BLKSSZGET, &lbs);
-	lfd = loop_attach_at(dfd, path, (unsigned long long)first * bsz, st->st_size,
-			lbs > 512 ? lbs : 0, dev, devsz, dio);
+	lfd = lr_loop_attach(dfd, path, (unsigned long long)first * bsz, st->st_size,
+			lbs > 512 ? lbs : 0, LR_LOOP_RO, dev, devsz, dio);
 	close(dfd);
 	if (lfd >= 0 && !*dio) {
 		/* no gain over the file: use the file as usual */
@@ -650,7 +547,9 @@ int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 			/* the media is not needed any more: release it */
 			if (o->iso)
 				umount2(LR_ISO, 0);
-			if (lr_release_media() == 0)
+			if (G.media_rw)
+				lr_log("the media holds the persistent layer: it stays mounted");
+			else if (lr_release_media() == 0)
 				lr_log("released the media (it can be removed now)");
 		}
 		/* rc > 0: not enough RAM, use the media */

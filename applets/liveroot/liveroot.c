@@ -18,6 +18,7 @@
 //config:	select FEATURE_VOLUMEID_BTRFS
 //config:	select FEATURE_VOLUMEID_XFS
 //config:	select FEATURE_VOLUMEID_EXFAT
+//config:	select FEATURE_VOLUMEID_NTFS
 //config:	help
 //config:	The whole stage of an initramfs for live media: wait for the boot
 //config:	media (by label, UUID or device, loading drivers by modalias),
@@ -33,7 +34,8 @@
 
 //usage:#define liveroot_trivial_usage
 //usage:       "[-n] [-C FILE] [NAME=VALUE | NAME]... [-- INIT_ARGS]\n"
-//usage:       "or: liveroot switch [-n] [-k] [-d] [-c CONSOLE] NEWROOT INIT [ARGS]"
+//usage:       "or: liveroot switch [-n] [-k] [-d] [-c CONSOLE] NEWROOT INIT [ARGS]\n"
+//usage:       "or: liveroot shutdown [-n] poweroff|reboot|halt|kexec"
 //usage:#define liveroot_full_usage "\n\n"
 //usage:       "Mount a live system's root (media, image, overlay; all under /run/liveroot)\n"
 //usage:       "and switch to it. Parameters come as NAME=VALUE arguments and as\n"
@@ -51,7 +53,14 @@
 //usage:     "\n	toram=yes|no|auto Copy the images to RAM, release the media (no)"
 //usage:     "\n	verify=sha256[:HEX] Check images against IMAGE.sha256 (or HEX)"
 //usage:     "\n	rw=SPEC		Writable layer: tmpfs[:SIZE] (SIZE: 256M, 50%), or"
-//usage:     "\n			persistent LABEL=x[:DIR], UUID=x[:DIR], /dev/x[:DIR]"
+//usage:     "\n			persistent LABEL=x[:PATH], UUID=x[:PATH], /dev/x[:PATH]:"
+//usage:     "\n			PATH a directory (ext4, btrfs, xfs) or an ext2/3/4"
+//usage:     "\n			image file (also on vfat, exfat, ntfs); default liveroot"
+//usage:     "\n	rw.create=SIZE	Make the image file PATH (ext2, SIZE 16M..1024G)"
+//usage:     "\n			when it is missing"
+//usage:     "\n	shutdown=auto|yes|no Put liveroot in /run/initramfs to unmount the"
+//usage:     "\n			stack at shutdown (auto: with a persistent layer,"
+//usage:     "\n			an ISO file or removable media)"
 //usage:     "\n	init=PATH	Init inside the new root (/sbin/init; plain init= works too)"
 //usage:     "\n	modules=a,b	Load these modules first"
 //usage:     "\n	break=WHEN	Shell at premount (before the media), postmount (root"
@@ -67,6 +76,9 @@
 //usage:     "\n	-d		Detach mounts that have no directory in NEWROOT"
 //usage:     "\n			(default: refuse to switch)"
 //usage:     "\n	-c CONSOLE	Console for INIT (/dev/console)"
+//usage:     "\nshutdown: unmount (from systemd's /run/initramfs) or remount read-only"
+//usage:     "\n(from any other init's last step) the stack, sync, then VERB"
+//usage:     "\n	-n		Say what it would do"
 
 #include "libbb.h"
 #include "liveroot.h"
@@ -93,6 +105,11 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 
 	if (argv[1] && strcmp(argv[1], "switch") == 0)
 		return lr_switch_main(argv + 1);
+	/* "liveroot shutdown VERB", or /run/initramfs/shutdown VERB (a
+	 * script whose interpreter line starts "busybox liveroot") */
+	if (argv[1] && (strcmp(argv[1], "shutdown") == 0
+			|| (argv[1][0] == '/' && strcmp(bb_basename(argv[1]), "shutdown") == 0)))
+		return lr_shutdown_main(argv + 1);
 
 	/* after "--": the arguments for init (the kernel hands its unknown
 	 * command line words to /init, which passes them on after "--") */
@@ -146,6 +163,8 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	if (lr_mount_stack(o) != 0)
 		lr_rescue("can't mount the root image");
 	lr_memlog("mounted");
+	if (lr_install_shutdown(o) != 0)
+		lr_log("warning: no shutdown stage: the system's own shutdown has to unmount the stack");
 	stage_break(o->brk, BRK_POSTMOUNT, "postmount");
 	/* break=preswitch: inside the switch, once all of its checks passed */
 	if (o->brk == BRK_PRESWITCH)

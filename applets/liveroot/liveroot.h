@@ -18,10 +18,16 @@ PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
 #define LR_RAM          LR_DIR "/ram"
 #define LR_PERSIST      LR_DIR "/persist"
 #define LR_RW           LR_DIR "/rw"
+#define LR_RWFILE       LR_DIR "/rwfile"  /* a persistence image file, mounted */
 #define LR_LOG          LR_DIR "/log"
 #define LR_NEWROOT      "/newroot"
 /* Last file of the cpio archive: missing = the initramfs did not fit in RAM */
 #define LR_COMPLETE     "/etc/initramfs-complete"
+
+/* filesystems that can hold an overlay upper layer, and those that can
+ * hold an ext image file of one (volume_id's type names) */
+#define LR_DIR_HOSTS    "ext4\0" "ext3\0" "ext2\0" "btrfs\0" "xfs\0"
+#define LR_FILE_HOSTS   "vfat\0" "exfat\0" "ntfs\0"
 
 #define LR_MAX_VALUE    1024    /* longest accepted parameter value */
 #define LR_MAX_TIMEOUT  3600    /* seconds */
@@ -41,6 +47,8 @@ enum { BRK_NONE, BRK_PREMOUNT, BRK_POSTMOUNT, BRK_PRESWITCH };
 #define LR_MAX_IMAGES   8
 
 enum { TORAM_NO, TORAM_YES, TORAM_AUTO };
+enum { SHUTDOWN_AUTO, SHUTDOWN_YES, SHUTDOWN_NO };
+#define LR_MIN_PERSIST_FILE (16ULL << 20)
 
 /* Options, parsed once (applet arguments, then liveroot.* from the kernel
  * command line, which wins). Strings point into malloced storage. */
@@ -54,7 +62,9 @@ struct lr_opts {
 	const char *rw;         /* rw=, as given */
 	const char *rw_size;    /* tmpfs: SIZE (tmpfs size= syntax) or NULL */
 	const char *rw_dev;     /* persistent: device spec, or NULL for tmpfs */
-	const char *rw_dir;     /* persistent: directory on it */
+	const char *rw_dir;     /* persistent: directory or image file on it */
+	unsigned long long rw_create; /* persistent: make that file, this size, if missing */
+	unsigned shutdown;      /* SHUTDOWN_*: /run/initramfs/shutdown */
 	const char *verify_hex; /* verify=sha256:HEX */
 	const char *modules;    /* extra modules, comma separated */
 	const char *console;    /* console for init */
@@ -76,6 +86,11 @@ struct globals {
 	char *loaded;                    /* modaliases already handed to modprobe */
 	int preloaded;                   /* the usual modules were asked for */
 	char *ro_dev;                    /* the media device we made read-only */
+	char *media_dev;                 /* the media's device, once mounted */
+	const char *media_type;          /* ... and its filesystem type */
+	int media_rw;                    /* the media holds the persistent layer too
+	                                  * (1; -1: it has errors, read-only) */
+	int media_removable;             /* ... and is a USB stick, card or CD */
 } FIX_ALIASING;
 #define G (*ptr_to_globals)
 #define INIT_G() do { \
@@ -90,6 +105,11 @@ void lr_on_die(void);
 ssize_t lr_read_small(const char *path, char *buf, size_t size);
 int lr_run_modprobe(char *names);
 int lr_modprobe(const char *names);
+enum { LR_LOOP_RO = 0, LR_LOOP_RW = 1 };
+int lr_loop_attach(int fd, const char *file, unsigned long long offset,
+		unsigned long long sizelimit, unsigned bsz, unsigned flags,
+		char *dev, size_t devsz, int *dio);
+int lr_run(const char *const *argv);
 int lr_mkdir(const char *path);
 int lr_mount(const char *src, const char *target, const char *type,
 		unsigned long flags, const char *data);
@@ -123,6 +143,12 @@ int lr_contiguous(unsigned long long nblk,
 		int (*map)(void *ctx, unsigned long long i, unsigned long long *phys),
 		void *ctx, unsigned long long *first);
 
+struct lr_ext {
+	unsigned long long bytes;  /* size (low 32 bits of the block count) */
+	unsigned clean, errors, journal, recover;
+};
+int lr_ext_super(const uint8_t *sb, size_t len, struct lr_ext *e);
+
 /* options.c: inputs */
 int lr_valid_spec(const char *spec);
 int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline);
@@ -146,9 +172,20 @@ struct lr_image {
 int lr_prepare_images(const struct lr_opts *o, struct lr_image *img);
 int lr_mount_image(struct lr_image *img, const char *target);
 
-/* stack.c: layers and the sequence */
+/* layer.c: the writable layer */
+struct lr_rw {
+	char *upper, *work;     /* for overlayfs */
+	char *lower;            /* a damaged persistent layer, read-only, or NULL */
+};
+int lr_mount_rw(const struct lr_opts *o, struct lr_rw *rw);
+
+/* stack.c: the sequence */
 int lr_mount_run(void);
 int lr_mount_stack(const struct lr_opts *o);
+
+/* shutdown.c */
+int lr_install_shutdown(const struct lr_opts *o);
+int lr_shutdown_main(char **argv);
 
 /* switch.c */
 int lr_switch_root(const char *newroot, const char *init, char **init_argv,

@@ -668,11 +668,74 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
 	fd = lr_open_media_file(LR_MEDIA, first_wanted(o), o->iso ? "iso=" : "image");
 	if (fd >= 0) {
 		close(fd);
+		G.media_type = type;
 		return 0;
 	}
 	lr_log("%s has no usable %s: next", dev, first_wanted(o));
 	lr_release_media();
 	return -1;
+}
+
+/* Is the persistent layer (rw=SPEC) on the media's own filesystem? */
+static int layer_on_media(const struct lr_opts *o, const char *dev)
+{
+	struct stat a, b;
+	const char *t;
+	char *d;
+	int amb = 0, same;
+
+	if (!o->rw_dev)
+		return 0;
+	if (strcmp(o->rw_dev, o->media) == 0)
+		return 1;
+	d = scan_once(o->rw_dev, &t, &amb);
+	same = d && stat(d, &a) == 0 && stat(dev, &b) == 0 && a.st_rdev == b.st_rdev;
+	free(d);
+	return same;
+}
+
+/* The media holds the persistent layer too: a second mount of the same
+ * filesystem can't be read-write while the first is read-only, so mount
+ * it once, read-write (ext filesystems with errors stay read-only: the
+ * layer shows read-only, see layer.c). */
+static int media_rw(const char *dev)
+{
+	const char *type = G.media_type;
+	uint8_t sb[1024];
+	struct lr_ext e;
+	int fd;
+
+	if (!type || (index_in_strings(LR_DIR_HOSTS, type) < 0
+			&& index_in_strings(LR_FILE_HOSTS, type) < 0)) {
+		bb_error_msg("the media %s (%s) is also named for the persistent layer, but "
+				"liveroot can't write to %s", dev, type ? type : "unknown type",
+				type ? type : "it");
+		return -1;
+	}
+	if (strncmp(type, "ext", 3) == 0) {
+		fd = open(dev, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && pread(fd, sb, sizeof(sb), 1024) == (ssize_t)sizeof(sb)
+		 && lr_ext_super(sb, sizeof(sb), &e) == 0 && e.errors) {
+			close(fd);
+			G.media_rw = -1;
+			lr_log("media and persistent layer on %s, which has errors: staying read-only", dev);
+			return 0;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	lr_release_media();
+	if (lr_mount_fs(dev, LR_MEDIA, strcmp(type, "ntfs") == 0 ? "ntfs3" : type,
+			MS_NODEV | MS_NOSUID) != 0) {
+		bb_perror_msg("can't mount %s (%s) read-write for the media and the persistent layer%s",
+				dev, type, errno == ENODEV ? ": its driver is not in the initramfs "
+				"(make EXTRA_MODULES=<its module>)" : "");
+		return -1;
+	}
+	G.media_rw = 1;
+	lr_log("media and persistent layer on one filesystem (%s, %s): mounted read-write once "
+			"on " LR_MEDIA "; the images are opened read-only inside it", dev, type);
+	return 0;
 }
 
 int lr_mount_media(const struct lr_opts *o)
@@ -685,20 +748,25 @@ int lr_mount_media(const struct lr_opts *o)
 		dev = wait_for(o, "a device holding the image", &type, try_auto);
 		if (!dev)
 			return -1;
-		free(dev);
-		return 0;
+	} else {
+		dev = lr_wait_device(o, o->media, &type);
+		if (!dev)
+			return -1;
+		rc = lr_mount_fs(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID);
+		if (rc != 0) {
+			bb_perror_msg("can't mount %s (%s) read-only%s", dev,
+					type ? type : "tried iso9660, udf, vfat, ext4, erofs, btrfs, xfs, exfat",
+					errno == ENODEV ? ": no driver for it in the initramfs (build it with "
+					"make EXTRA_MODULES=<its module>)" : "");
+			free(dev);
+			return rc;
+		}
+		G.media_type = type;
 	}
-	dev = lr_wait_device(o, o->media, &type);
-	if (!dev)
+	G.media_dev = dev;
+	G.media_removable = removable(bb_basename(dev));
+	if (layer_on_media(o, dev) && media_rw(dev) != 0)
 		return -1;
-	rc = lr_mount_fs(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID);
-	if (rc != 0)
-		bb_perror_msg("can't mount %s (%s) read-only%s", dev,
-				type ? type : "tried iso9660, udf, vfat, ext4, erofs, btrfs, xfs, exfat",
-				errno == ENODEV ? ": no driver for it in the initramfs (build it with make EXTRA_MODULES=<its module>)" : "");
-	free(dev);
-	if (rc != 0)
-		return rc;
 	p = concat_path_file(LR_MEDIA, first_wanted(o));
 	rc = access(p, R_OK);
 	if (rc != 0)

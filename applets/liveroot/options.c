@@ -16,12 +16,14 @@
 static const char param_names[] ALIGN1 =
 	"media\0" "label\0" "image\0" "init\0" "rw\0" "timeout\0"
 	"modules\0" "break\0" "console\0" "quiet\0" "debug\0"
-	"iso\0" "toram\0" "verify\0";
+	"iso\0" "toram\0" "verify\0" "rw.create\0" "shutdown\0";
 enum { P_MEDIA, P_LABEL, P_IMAGE, P_INIT, P_RW, P_TIMEOUT,
 	P_MODULES, P_BREAK, P_CONSOLE, P_QUIET, P_DEBUG,
-	P_ISO, P_TORAM, P_VERIFY };
+	P_ISO, P_TORAM, P_VERIFY, P_RW_CREATE, P_SHUTDOWN };
 
 static const char toram_names[] ALIGN1 = "no\0" "yes\0" "auto\0";
+/* the same order as SHUTDOWN_* */
+static const char shutdown_names[] ALIGN1 = "auto\0" "yes\0" "no\0";
 
 static const char break_names[] ALIGN1 =
 	"none\0" "premount\0" "postmount\0" "preswitch\0";
@@ -63,6 +65,28 @@ static int valid_size(const char *s)
 	}
 	/* the kernel multiplies in 64 bits: refuse what would wrap */
 	return *p == '\0' && n <= (~0ULL >> 1) / mult;
+}
+
+/* A file size: digits with a K, M or G suffix (binary), 0 on error */
+static unsigned long long parse_bytes(const char *s)
+{
+	const char *p = s;
+	unsigned long long n;
+	unsigned shift;
+
+	if (!isdigit(*p))
+		return 0;
+	errno = 0;
+	n = strtoull(p, (char **)&p, 10);
+	switch (*p | 0x20) {
+	case 'k': shift = 10; break;
+	case 'm': shift = 20; break;
+	case 'g': shift = 30; break;
+	default: return 0;
+	}
+	if (errno || p[1] != '\0' || n > (1ULL << (40 - shift)))  /* up to 1 TiB */
+		return 0;
+	return n << shift;
 }
 
 /* on/off words: NAME alone, NAME=1|yes|y|on, NAME=0|no|n|off */
@@ -261,6 +285,22 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 		}
 		o->rw = val;
 		break;
+	case P_RW_CREATE:
+		o->rw_create = parse_bytes(val);
+		if (o->rw_create < LR_MIN_PERSIST_FILE) {
+			bb_error_msg("rw.create=%s: use a size from 16M up to 1024G (K, M or G "
+					"suffix): the persistence file made when it is missing", val);
+			return -1;
+		}
+		break;
+	case P_SHUTDOWN:
+		i = index_in_strings(shutdown_names, val);
+		if (i < 0) {
+			bb_error_msg("shutdown=%s: use auto, yes or no", val);
+			return -1;
+		}
+		o->shutdown = i;
+		break;
 	case P_TIMEOUT: {
 		char *end;
 		unsigned long t;
@@ -373,6 +413,11 @@ int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline)
 				"liveroot.media=auto) to the kernel command line");
 		bad = -1;
 	}
+	if (o->rw_create && !o->rw_dev) {
+		bb_error_msg("rw.create=%llu bytes needs a persistent layer: rw=LABEL=x:FILE",
+				o->rw_create);
+		bad = -1;
+	}
 	if (o->verify_hex && o->nimages > 1) {
 		bb_error_msg("verify=sha256:HEX names one hash but image= lists %u images: "
 				"use verify=sha256 with IMAGE.sha256 files", o->nimages);
@@ -405,11 +450,12 @@ void lr_print_options(const struct lr_opts *o)
 		printf("layer%u=%s\n", i, o->images[i]);
 	printf("init=%s\nrw=%s\nrw_size=%s\nrw_dev=%s\nrw_dir=%s\ntimeout=%u\n"
 			"toram=%s\nverify=%s%s%s\nmodules=%s\nbreak=%s\nconsole=%s\n"
-			"quiet=%u\ndebug=%u\n",
+			"quiet=%u\ndebug=%u\nrw_create=%llu\nshutdown=%s\n",
 			o->init, o->rw, S(o->rw_size), S(o->rw_dev), S(o->rw_dir), o->timeout,
 			nth_string(toram_names, o->toram),
 			o->verify ? "sha256" : "none", o->verify_hex ? ":" : "", S(o->verify_hex),
 			S(o->modules), nth_string(break_names, o->brk), o->console,
-			!!(o->flags & LR_QUIET), !!(o->flags & LR_DEBUG));
+			!!(o->flags & LR_QUIET), !!(o->flags & LR_DEBUG),
+			o->rw_create, nth_string(shutdown_names, o->shutdown));
 #undef S
 }

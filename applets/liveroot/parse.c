@@ -364,3 +364,36 @@ int lr_console_spec(const char *s, size_t *devlen, unsigned *baud)
 	*baud = v;
 	return 0;
 }
+
+/* --- ext2/3/4 superblock ------------------------------------------------------- */
+
+static unsigned le16at(const uint8_t *p)
+{
+	return p[0] | (p[1] << 8);
+}
+
+static uint32_t le32at(const uint8_t *p)
+{
+	return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* sb: the 1024 bytes at offset 1024 of an ext2/3/4 filesystem.  Returns 0
+ * and fills e, or -1 when it is no ext filesystem liveroot can use. */
+int lr_ext_super(const uint8_t *sb, size_t len, struct lr_ext *e)
+{
+	unsigned state, log_bs;
+
+	memset(e, 0, sizeof(*e));
+	if (len < 1024 || le16at(sb + 56) != 0xEF53)
+		return -1;
+	log_bs = le32at(sb + 24);
+	if (log_bs > 6)            /* 1 KiB << 6 = 64 KiB, the largest */
+		return -1;
+	e->bytes = (unsigned long long)le32at(sb + 4) << (10 + log_bs);
+	state = le16at(sb + 58);
+	e->clean = state & 1;      /* EXT2_VALID_FS: cleared while mounted (no journal) */
+	e->errors = !!(state & 2); /* EXT2_ERROR_FS: the kernel found errors */
+	e->journal = !!(le32at(sb + 92) & 0x4);   /* COMPAT_HAS_JOURNAL */
+	e->recover = !!(le32at(sb + 96) & 0x4);   /* INCOMPAT_RECOVER: mounted, not unmounted */
+	return 0;
+}

@@ -13,8 +13,22 @@
 #include "liveroot.h"
 #include <sys/mount.h>
 #include <sys/syscall.h>
+#include <linux/loop.h>
 #if defined(__NR_openat2)
 # include <linux/openat2.h>
+#endif
+
+#ifndef LOOP_CONFIGURE
+# define LOOP_CONFIGURE 0x4C0A
+struct loop_config {
+	uint32_t fd;
+	uint32_t block_size;
+	struct loop_info64 info;
+	uint64_t __reserved[8];
+};
+#endif
+#ifndef LOOP_CTL_GET_FREE
+# define LOOP_CTL_GET_FREE 0x4C82
 #endif
 
 #ifndef O_PATH
@@ -127,6 +141,109 @@ int lr_modprobe(const char *names)
 	rc = lr_run_modprobe(s);
 	free(s);
 	return rc;
+}
+
+/* Run another applet (or program) and wait: its exit status, or -1 */
+int lr_run(const char *const *argv)
+{
+	lr_debug("running %s", argv[0]);
+	return spawn_and_wait((char **)argv);
+}
+
+/* --- loop devices ------------------------------------------------------ */
+
+/* Attach fd (from offset, sizelimit bytes, 0 = all; logical block size
+ * bsz, 0 = default) to a free loop device, read-only unless flags has
+ * LR_LOOP_RW, always with autoclear (the device goes with its last user)
+ * and direct I/O when the backing filesystem can; returns the loop device
+ * fd, *dio says whether direct I/O is in effect. */
+int lr_loop_attach(int fd, const char *file, unsigned long long offset,
+		unsigned long long sizelimit, unsigned bsz, unsigned flags,
+		char *dev, size_t devsz, int *dio)
+{
+	unsigned ro = (flags & LR_LOOP_RW) ? 0 : LO_FLAGS_READ_ONLY;
+	struct loop_config cfg;
+	struct loop_info64 info;
+	int ctl, lfd, n, tries;
+
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (ctl < 0) {
+		lr_modprobe("loop");
+		ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+		if (ctl < 0) {
+			bb_perror_msg("/dev/loop-control (is the loop module in the initramfs?)");
+			return -1;
+		}
+	}
+	for (tries = 0; tries < 8; tries++) {
+		n = ioctl(ctl, LOOP_CTL_GET_FREE);
+		if (n < 0) {
+			bb_perror_msg("LOOP_CTL_GET_FREE");
+			break;
+		}
+		snprintf(dev, devsz, "/dev/loop%d", n);
+		lfd = open(dev, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+		if (lfd < 0 && errno == ENOENT) {
+			/* devtmpfs may lag behind: make the node ourselves */
+			mknod(dev, S_IFBLK | 0600, makedev(7, n));
+			lfd = open(dev, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+		}
+		if (lfd < 0) {
+			bb_perror_msg("%s", dev);
+			break;
+		}
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.fd = fd;
+		cfg.block_size = bsz;
+		cfg.info.lo_offset = offset;
+		cfg.info.lo_sizelimit = sizelimit;
+		cfg.info.lo_flags = ro | LO_FLAGS_AUTOCLEAR | LO_FLAGS_DIRECT_IO;
+		safe_strncpy((char *)cfg.info.lo_file_name, file, LO_NAME_SIZE);
+		if (ioctl(lfd, LOOP_CONFIGURE, &cfg) == 0)
+			goto ok;
+		if (errno == EBUSY) { /* raced with someone else */
+			close(lfd);
+			continue;
+		}
+		if (errno != EINVAL && errno != ENOTTY) {
+			bb_perror_msg("LOOP_CONFIGURE %s", dev);
+			close(lfd);
+			break;
+		}
+		/* kernel < 5.8: the two-step way */
+		if (ioctl(lfd, LOOP_SET_FD, fd) != 0) {
+			if (errno == EBUSY) {
+				close(lfd);
+				continue;
+			}
+			bb_perror_msg("LOOP_SET_FD %s", dev);
+			close(lfd);
+			break;
+		}
+		memset(&info, 0, sizeof(info));
+		info.lo_offset = offset;
+		info.lo_sizelimit = sizelimit;
+		info.lo_flags = ro | LO_FLAGS_AUTOCLEAR;
+		safe_strncpy((char *)info.lo_file_name, file, LO_NAME_SIZE);
+		if (ioctl(lfd, LOOP_SET_STATUS64, &info) != 0) {
+			bb_perror_msg("LOOP_SET_STATUS64 %s", dev);
+			ioctl(lfd, LOOP_CLR_FD, 0);
+			close(lfd);
+			break;
+		}
+		if (bsz)
+			ioctl(lfd, LOOP_SET_BLOCK_SIZE, (unsigned long)bsz);
+		ioctl(lfd, LOOP_SET_DIRECT_IO, 1UL); /* best effort */
+		goto ok;
+	}
+	close(ctl);
+	return -1;
+ ok:
+	close(ctl);
+	*dio = 0;
+	if (ioctl(lfd, LOOP_GET_STATUS64, &info) == 0)
+		*dio = !!(info.lo_flags & LO_FLAGS_DIRECT_IO);
+	return lfd;
 }
 
 /* --- mkdir, mount ------------------------------------------------------- */

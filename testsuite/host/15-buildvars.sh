@@ -102,6 +102,35 @@ else
 		"COMPRESS=xz: the kernel can't unpack that .*no CONFIG_RD_XZ=y"
 fi
 
+# --- module selection: EXTRA_MODULES adds (groups too), unknown names fail ----------
+make --no-print-directory -n out/initramfs.img EXTRA_MODULES=ext4 >"$TWORK/mk.out" 2>&1
+if grep -q 'MODULES="ata_piix .*squashfs .*overlay .* ext4"' "$TWORK/mk.out"; then
+	pass "make EXTRA_MODULES=ext4 keeps the default module set and adds ext4"
+else
+	fail "make EXTRA_MODULES=ext4 keeps the default module set and adds ext4" "$(grep -m1 MODULES= "$TWORK/mk.out")"
+fi
+mkmods() { # MODULES OUT
+	BUSYBOX=$BUSYBOX KERNEL_DIR=$KERNEL_DIR MODULES=$1 COMPRESS=gzip OUT=$2 \
+		GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >"$2.msg" 2>&1
+}
+if mkmods "loop squashfs net exfat" "$TWORK/grp.img"; then
+	miss=
+	for m in loop squashfs virtio_net e1000e r8169 8139too pcnet32 ne2k-pci exfat; do
+		grep -q "/$m\.ko" "$TWORK/grp.img.list" || miss="$miss $m"
+	done
+	[ -z "$miss" ] && pass "module groups: net and exfat expand to their modules (beside the others)" ||
+		fail "module groups: net and exfat expand to their modules" "missing:$miss"
+else
+	fail "module groups build" "$(tail -2 "$TWORK/grp.img.msg")"
+fi
+if mkmods "loop nosuchdriver squashfs" "$TWORK/bad.img"; then
+	fail "a module the kernel doesn't have is an error" "built it"
+else
+	has "a module the kernel doesn't have is an error naming it" "$TWORK/bad.img.msg" \
+		"module nosuchdriver: not in .*modules.dep .*no such module"
+	[ ! -e "$TWORK/bad.img" ] && pass "... and no initramfs is written" || fail "... and no initramfs is written" "it exists"
+fi
+
 # --- fetch-kernel: a requested release that left the archive ---------------------
 # (Debian keeps only the current ABI; the fallback must name the tree after
 # the release it really fetched, or modprobe finds nothing at boot)

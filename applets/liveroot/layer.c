@@ -1,0 +1,416 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * liveroot: the writable layer -- a tmpfs, or a persistent layer on a
+ * filesystem found by rw=SPEC: a directory there (ext2/3/4, btrfs, xfs)
+ * or an ext2/3/4 image file (on any filesystem liveroot can write: also
+ * vfat, exfat, ntfs3), loop-mounted.  Everything on the stick is hostile:
+ * paths are walked without following symlinks, files are taken for what
+ * they hold, never for their names.
+ *
+ * Licensed under GPLv2, see file LICENSE in this source tree.
+ */
+//kbuild:lib-$(CONFIG_LIVEROOT) += layer.o
+
+#include "libbb.h"
+#include "liveroot.h"
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+
+#ifndef FALLOC_FL_KEEP_SIZE
+# define FALLOC_FL_KEEP_SIZE 1
+#endif
+
+static const char dir_hosts[] ALIGN1 = LR_DIR_HOSTS;
+static const char file_hosts[] ALIGN1 = LR_FILE_HOSTS;
+
+/* Is PATH (as the overlay will resolve it) the directory fd is open on? */
+static int same_dir(const char *path, int fd)
+{
+	struct stat a, b;
+	return stat(path, &a) == 0 && fstat(fd, &b) == 0
+		&& a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* BASE/DIR/{upper,work}, confined to BASE's filesystem (created on first
+ * use when create is set); sets *upper, *work (malloced paths that
+ * resolve to exactly those directories). */
+static int confine_layer(const char *base, const char *dir, int create,
+		char **upper, char **work)
+{
+	char *d = concat_path_file(dir, "upper"), *w = concat_path_file(dir, "work");
+	int ufd = lr_open_dir_beneath(base, d, create);
+	int wfd = ufd >= 0 ? lr_open_dir_beneath(base, w, create) : -1;
+	int rc = -1;
+
+	*upper = concat_path_file(base, d);
+	*work = concat_path_file(base, w);
+	if (wfd >= 0) {
+		/* nothing runs beside us that could swap them now; still, the
+		 * paths handed to overlayfs must name what was checked */
+		if (same_dir(*upper, ufd) && same_dir(*work, wfd))
+			rc = 0;
+		else
+			bb_error_msg("%s or %s changed while being checked", *upper, *work);
+	}
+	if (ufd >= 0)
+		close(ufd);
+	if (wfd >= 0)
+		close(wfd);
+	free(d);
+	free(w);
+	if (rc != 0) {
+		free(*upper);
+		free(*work);
+	}
+	return rc;
+}
+
+static int mount_tmpfs(const struct lr_opts *o, struct lr_rw *rw)
+{
+	char *data;
+	int rc;
+
+	if (lr_mkdir(LR_RW) != 0)
+		return -1;
+	data = xasprintf("mode=0755%s%s", o->rw_size ? ",size=" : "", o->rw_size ? o->rw_size : "");
+	rc = lr_mount("tmpfs", LR_RW, "tmpfs", MS_NODEV | MS_NOSUID, data);
+	if (rc != 0)
+		bb_perror_msg("mount tmpfs (%s) on " LR_RW, data);
+	free(data);
+	if (rc != 0)
+		return -1;
+	lr_log("writable layer: tmpfs on " LR_RW " (size %s)",
+			o->rw_size ? o->rw_size : "default: half of RAM");
+	rw->upper = xstrdup(LR_RW "/upper");
+	rw->work = xstrdup(LR_RW "/work");
+	if (lr_mkdir(rw->upper) != 0 || lr_mkdir(rw->work) != 0)
+		return -1;
+	return 0;
+}
+
+/* What the ext superblock at offset 1024 of fd says about the last
+ * shutdown.  Returns 0 (usable), 1 (errors recorded: use it read-only),
+ * -1 (no ext2/3/4 filesystem). */
+static int check_ext(int fd, const char *what, unsigned long long size)
+{
+	uint8_t sb[1024];
+	struct lr_ext e;
+
+	if (pread(fd, sb, sizeof(sb), 1024) != (ssize_t)sizeof(sb)
+	 || lr_ext_super(sb, sizeof(sb), &e) != 0)
+		return -1;
+	if (size && e.bytes > size) {
+		bb_error_msg("%s: its ext filesystem claims %llu bytes, the file holds %llu: "
+				"truncated or damaged", what, e.bytes, size);
+		return -1;
+	}
+	if (e.errors) {
+		bb_error_msg("WARNING: the persistent layer %s has filesystem errors (the kernel "
+				"recorded them): using it READ-ONLY, this session's changes stay in RAM. "
+				"Repair it with e2fsck -f on another machine", what);
+		return 1;
+	}
+	if (e.recover)
+		lr_log("the persistent layer %s was not cleanly unmounted (power cut?): "
+				"the kernel replays its journal now", what);
+	else if (!e.clean) {
+		/* no journal to replay: its bitmaps may be stale, and writing on
+		 * could overwrite what was saved before the cut */
+		bb_error_msg("WARNING: the persistent layer %s (ext2, no journal) was not cleanly "
+				"unmounted: using it READ-ONLY, this session's changes stay in RAM. Check "
+				"it with e2fsck -f on another machine (scripts/mkpersist makes ext4 with a "
+				"journal, which needs no check)", what);
+		return 1;
+	}
+	else
+		lr_debug("%s: cleanly unmounted last time", what);
+	return 0;
+}
+
+/* Make LEAF in the directory pdfd: SIZE bytes without holes, an ext2
+ * filesystem on it (BusyBox's mke2fs).  Returns an O_RDWR fd or -1 (and
+ * nothing left behind). */
+static int create_file(int pdfd, const char *leaf, const char *where, const char *type,
+		unsigned long long size)
+{
+	struct statvfs sfs;
+	unsigned long long t0 = monotonic_ms(), done = 0;
+	char dev[32];
+	int fd, lfd, dio, rc;
+
+	if (strcmp(type, "vfat") == 0 && size > 0xffffffffULL) {
+		bb_error_msg("rw.create: FAT holds files up to 4 GiB - 1 byte; %s can't be %llu MiB "
+				"(use rw.create=4095M or less, or an exfat/ext4 stick)", where, size >> 20);
+		return -1;
+	}
+	if (fstatvfs(pdfd, &sfs) == 0
+	 && (unsigned long long)sfs.f_bavail * sfs.f_frsize < size + (1ULL << 20)) {
+		bb_error_msg("rw.create: %s needs %llu MiB, its filesystem has %llu MiB free",
+				where, size >> 20,
+				((unsigned long long)sfs.f_bavail * sfs.f_frsize) >> 20);
+		return -1;
+	}
+	fd = openat(pdfd, leaf, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		bb_perror_msg("rw.create: can't create %s", where);
+		return -1;
+	}
+	lr_log("rw.create: making %s, %llu MiB ...", where, size >> 20);
+	/* every block allocated now: a loop device over a file with holes
+	 * would find the stick full halfway through a write */
+	rc = fallocate(fd, 0, 0, size);
+	if (rc != 0 && (errno == EOPNOTSUPP || errno == ENOSYS)) {
+		/* exfat and others: write the zeros */
+		enum { CHUNK = 64 * 1024 };
+		char *z = xzalloc(CHUNK);
+		rc = 0;
+		while (rc == 0 && done < size) {
+			size_t n = size - done < CHUNK ? size - done : CHUNK;
+			if (full_write(fd, z, n) != (ssize_t)n)
+				rc = -1;
+			done += n;
+		}
+		free(z);
+	}
+	if (rc != 0 || fsync(fd) != 0) {
+		bb_perror_msg("rw.create: can't allocate %llu MiB for %s", size >> 20, where);
+		goto undo;
+	}
+	lfd = lr_loop_attach(fd, where, 0, 0, 0, LR_LOOP_RW, dev, sizeof(dev), &dio);
+	if (lfd < 0)
+		goto undo;
+	{
+		const char *const argv[] = { "mke2fs", "-F", "-m", "0", "-L", "liveroot-rw", dev, NULL };
+		rc = lr_run(argv);
+	}
+	if (rc == 0 && fsync(lfd) != 0)
+		rc = -1;
+	close(lfd); /* autoclear */
+	if (rc != 0) {
+		bb_error_msg("rw.create: mke2fs on %s (%s) failed", dev, where);
+		goto undo;
+	}
+	lr_log("rw.create: made %s: %llu MiB, ext2, in %llu ms", where, size >> 20,
+			monotonic_ms() - t0);
+	return fd;
+ undo:
+	close(fd);
+	if (unlinkat(pdfd, leaf, 0) != 0)
+		bb_perror_msg("warning: can't remove the unfinished %s", where);
+	return -1;
+}
+
+/* The persistence file (fd open on it): loop-mount its ext filesystem on
+ * LR_RWFILE and use upper/work inside it. */
+static int mount_file(int fd, const char *where, int created, struct lr_rw *rw)
+{
+	struct stat st;
+	char dev[32];
+	int lfd, dio, bad, rc;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		bb_error_msg("%s is not a regular file", where);
+		return -1;
+	}
+	bad = check_ext(fd, where, st.st_size);
+	if (bad < 0) {
+		bb_error_msg("%s holds no ext2/3/4 filesystem (a persistence file is found by what "
+				"it holds, not by its name): not using it, nothing written", where);
+		return -1;
+	}
+	lfd = lr_loop_attach(fd, where, 0, 0, 0, bad ? 0 : LR_LOOP_RW, dev, sizeof(dev), &dio);
+	if (lfd < 0)
+		return -1;
+	if (lr_mkdir(LR_RWFILE) != 0) {
+		close(lfd);
+		return -1;
+	}
+	/* the ext4 driver mounts ext2/3 too */
+	rc = lr_mount(dev, LR_RWFILE, "ext4", MS_NODEV | MS_NOSUID | (bad ? MS_RDONLY : 0),
+			bad ? "noload" : NULL);
+	close(lfd); /* autoclear: the mount holds it now */
+	if (rc != 0) {
+		bb_perror_msg("can't mount the persistence file %s (%s)%s", where, dev,
+				errno == ENODEV ? ": no ext4 driver in the initramfs (make "
+				"EXTRA_MODULES=ext4)" : "");
+		return -1;
+	}
+	lr_log("mounted the persistence file %s (%s, direct I/O %s) %s on " LR_RWFILE,
+			where, dev, dio ? "on" : "off", bad ? "read-only" : "read-write");
+	if (bad) {
+		/* what it holds, read-only, above the images; changes in RAM */
+		int ufd = lr_open_dir_beneath(LR_RWFILE, "upper", 0);
+		if (ufd >= 0) {
+			close(ufd);
+			rw->lower = xstrdup(LR_RWFILE "/upper");
+		}
+		return 1;
+	}
+	if (confine_layer(LR_RWFILE, "", 1, &rw->upper, &rw->work) != 0)
+		return -1;
+	lr_log("writable layer: persistent, %s file %s", created ? "new" : "the", where);
+	return 0;
+}
+
+/* The persistent layer: rw=SPEC:PATH.  Returns 0, 1 (only a read-only
+ * lower layer was set up: the caller adds a tmpfs) or -1. */
+static int mount_persistent(const struct lr_opts *o, struct lr_rw *rw)
+{
+	const char *type, *base = LR_PERSIST, *parent = ".", *leaf;
+	char *dev, *path = NULL, *slash, *where = NULL;
+	int dir_ok, pdfd = -1, fd, rc = -1, bad = 0;
+	struct stat st;
+
+	if (G.media_rw) {
+		/* one filesystem for both, mounted once (media.c) */
+		base = LR_MEDIA;
+		dev = xstrdup(G.media_dev);
+		type = G.media_type;
+	} else {
+		dev = lr_wait_device(o, o->rw_dev, &type);
+		if (!dev) {
+			bb_error_msg("the persistent layer rw=%s is not there; not booting without it "
+					"(nothing written). Use rw=tmpfs for a throwaway layer", o->rw);
+			return -1;
+		}
+	}
+	/* only filesystems the probe is sure of: never a guessed read-write mount */
+	dir_ok = type && index_in_strings(dir_hosts, type) >= 0;
+	if (!dir_ok && (!type || index_in_strings(file_hosts, type) < 0)) {
+		bb_error_msg("%s is %s: it can't hold a persistent layer (nothing was written to "
+				"it); use ext4, btrfs or xfs, or an ext4 image file on vfat, exfat or ntfs",
+				dev, type ? type : "of no filesystem type liveroot recognizes");
+		goto out;
+	}
+	if (strncmp(type, "ext", 3) == 0) {
+		/* the filesystem itself: errors recorded -> read-only */
+		fd = open(dev, O_RDONLY | O_CLOEXEC);
+		bad = fd >= 0 && check_ext(fd, dev, 0) > 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!G.media_rw) {
+		if (lr_mount_fs(dev, LR_PERSIST, strcmp(type, "ntfs") == 0 ? "ntfs3" : type,
+				MS_NODEV | MS_NOSUID | (bad ? MS_RDONLY : 0)) != 0) {
+			bb_perror_msg("can't mount %s read-write (%s)%s", dev, type,
+					errno == ENODEV ? ": its driver is not in the initramfs (build "
+					"with make EXTRA_MODULES=ext4, or btrfs, xfs, exfat, ntfs3)" : "");
+			goto out;
+		}
+	}
+	if (!bad) {
+		struct statvfs sfs;
+		if (statvfs(base, &sfs) == 0 && (sfs.f_flag & ST_RDONLY)) {
+			bb_error_msg("%s was mounted read-only (errors on it?): not using it "
+					"as the persistent layer", dev);
+			goto out;
+		}
+	} else {
+		/* its layer read-only, changes in RAM */
+		char *u = xasprintf("%s/upper", o->rw_dir);
+		fd = lr_open_dir_beneath(base, u, 0);
+		if (fd >= 0) {
+			close(fd);
+			rw->lower = concat_path_file(base, u);
+		}
+		free(u);
+		rc = 1;
+		goto out;
+	}
+
+	/* PATH: a directory, an image file, or nothing yet -- looked at
+	 * without following a symlink, inside that filesystem */
+	path = xstrdup(o->rw_dir);
+	while ((slash = last_char_is(path, '/')) != NULL)
+		*slash = '\0';
+	leaf = path;
+	slash = strrchr(path, '/');
+	if (slash) {
+		*slash = '\0';
+		parent = path;
+		leaf = slash + 1;
+	}
+	where = xasprintf("%s on %s", o->rw_dir, dev);
+	if (!leaf[0]) {
+		bb_error_msg("rw=%s: no file or directory named", o->rw);
+		goto out;
+	}
+	pdfd = lr_open_dir_beneath(base, parent, dir_ok || o->rw_create);
+	if (pdfd < 0)
+		goto out;
+	if (fstatat(pdfd, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		if (errno != ENOENT) {
+			bb_perror_msg("%s", where);
+			goto out;
+		}
+		if (o->rw_create) {
+			fd = create_file(pdfd, leaf, where, type, o->rw_create);
+			if (fd >= 0) {
+				rc = mount_file(fd, where, 1, rw);
+				close(fd);
+			}
+			goto out;
+		}
+		if (!dir_ok) {
+			bb_error_msg("%s is missing, and %s can't hold a directory layer: make a "
+					"persistence file (scripts/mkpersist on a PC, or boot once with "
+					"rw.create=SIZE)", where, type);
+			goto out;
+		}
+		st.st_mode = S_IFDIR; /* made below */
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (!dir_ok) {
+			bb_error_msg("%s is a directory, and %s can't hold an overlay upper layer "
+					"(no ownership, xattrs or whiteouts): use an image file there", where, type);
+			goto out;
+		}
+		if (confine_layer(base, o->rw_dir, 1, &rw->upper, &rw->work) != 0) {
+			bb_error_msg("not using %s as the persistent layer (nothing was written "
+					"outside it)", dev);
+			goto out;
+		}
+		lr_log("writable layer: persistent, %s on %s, directory %s", dev, base, o->rw_dir);
+		rc = 0;
+	} else if (S_ISREG(st.st_mode)) {
+		fd = openat(pdfd, leaf, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0) {
+			bb_perror_msg("%s", where);
+			goto out;
+		}
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		/* mount_file checks again what was opened: a regular file */
+		rc = mount_file(fd, where, 0, rw);
+		close(fd);
+	} else {
+		bb_error_msg("%s is %s: refusing it (a persistent layer is a directory or an "
+				"ext2/3/4 image file)", where, S_ISLNK(st.st_mode) ? "a symlink" : "not a "
+				"regular file or directory");
+	}
+ out:
+	if (pdfd >= 0)
+		close(pdfd);
+	free(path);
+	free(where);
+	free(dev);
+	return rc;
+}
+
+/* The writable layer (sets rw->upper, rw->work; rw->lower when a
+ * damaged persistent layer is shown read-only) */
+int lr_mount_rw(const struct lr_opts *o, struct lr_rw *rw)
+{
+	int rc;
+
+	memset(rw, 0, sizeof(*rw));
+	if (!o->rw_dev)
+		return mount_tmpfs(o, rw);
+	rc = mount_persistent(o, rw);
+	if (rc > 0) {
+		struct lr_opts t = *o;
+		t.rw_dev = NULL;
+		lr_log("writable layer: tmpfs (the persistent layer is read-only below it)");
+		return mount_tmpfs(&t, rw);
+	}
+	return rc;
+}

@@ -1,0 +1,391 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * liveroot: the way down.  Before the switch, liveroot puts a copy of its
+ * own binary in /run/initramfs (the /run tmpfs moves into the new root),
+ * with /run/initramfs/shutdown starting it:
+ *  - systemd's shutdown pivots into /run/initramfs (the old root at
+ *    /oldroot) and runs /shutdown VERB: liveroot unmounts the overlay,
+ *    the persistent layer, the images, loop devices and the media, in
+ *    that order, and powers off, reboots, halts or kexecs;
+ *  - an init script that ends with "exec /run/initramfs/shutdown VERB"
+ *    (PID 1): liveroot does systemd's pivot itself, then the same;
+ *  - any other init runs /run/initramfs/shutdown VERB as its last step
+ *    (not PID 1): liveroot remounts every writable filesystem read-only
+ *    (the root is still in use), the last mounted first, and does the same.
+ * Nothing is left mounted read-write: the persistent layer's filesystem
+ * records a clean unmount.
+ *
+ * Licensed under GPLv2, see file LICENSE in this source tree.
+ */
+//kbuild:lib-$(CONFIG_LIVEROOT) += shutdown.o
+
+#include "libbb.h"
+#include "liveroot.h"
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/syscall.h>
+
+#define SD_DIR    LR_RUN "/initramfs"
+#define SD_HOLD   "/.liveroot"     /* the stack's mounts, moved out of /oldroot */
+
+/* --- before the switch ---------------------------------------------------------- */
+
+static int write_file(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+
+	if (fd < 0 || full_write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		bb_perror_msg("%s", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* Is the shutdown stage worth its RAM for this boot? */
+static int wanted(const struct lr_opts *o)
+{
+	if (o->shutdown != SHUTDOWN_AUTO)
+		return o->shutdown == SHUTDOWN_YES;
+	return o->rw_dev || o->iso || G.media_removable;
+}
+
+int lr_install_shutdown(const struct lr_opts *o)
+{
+	static const char *const dirs[] = {
+		/* systemd binds /dev, /proc, /sys and /run there (a missing one it
+		 * would detach, and the stack with it); /oldroot: the old root */
+		SD_DIR, SD_DIR "/dev", SD_DIR "/proc", SD_DIR "/sys", SD_DIR "/run",
+		SD_DIR "/run/initramfs", SD_DIR "/oldroot", NULL
+	};
+	const char *const *d;
+	int in, out;
+	off_t n;
+
+	if (!wanted(o)) {
+		lr_debug("no shutdown stage (shutdown=yes installs it)");
+		return 0;
+	}
+	for (d = dirs; *d; d++)
+		if (lr_mkdir(*d) != 0)
+			return -1;
+	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		bb_simple_perror_msg("/proc/self/exe");
+		return -1;
+	}
+	out = open(SD_DIR "/busybox", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0755);
+	if (out < 0) {
+		bb_simple_perror_msg(SD_DIR "/busybox");
+		close(in);
+		return -1;
+	}
+	n = bb_copyfd_eof(in, out);
+	close(in);
+	if (close(out) != 0 || n <= 0) {
+		bb_simple_perror_msg("copying liveroot to " SD_DIR "/busybox");
+		return -1;
+	}
+	/* the script's interpreter, as seen from the new root and, once
+	 * systemd pivoted into SD_DIR, from there (a link to /busybox) */
+	if ((symlink("/busybox", SD_DIR "/run/initramfs/busybox") != 0 && errno != EEXIST)
+	 || write_file(SD_DIR "/shutdown", "#!" SD_DIR "/busybox liveroot\n", 0755) != 0) {
+		bb_simple_perror_msg(SD_DIR);
+		return -1;
+	}
+	lr_log("shutdown stage: " SD_DIR "/shutdown (liveroot, %llu KiB of RAM): it unmounts "
+			"the stack when the system goes down", ((unsigned long long)n + 1023) / 1024);
+	lr_memlog("shutdown");
+	return 0;
+}
+
+/* --- the way down ----------------------------------------------------------- */
+
+struct mnt {
+	char *mp, *fstype, *source;
+	unsigned id;
+	int rw;
+};
+
+/* The mounts, in /proc/self/mountinfo order (parents before children) */
+static struct mnt *read_mounts(unsigned *count)
+{
+	char *info = xmalloc_open_read_close("/proc/self/mountinfo", NULL), *line, *p;
+	struct mnt *v = NULL;
+	unsigned n = 0;
+
+	*count = 0;
+	if (!info) {
+		bb_simple_perror_msg("/proc/self/mountinfo");
+		return NULL;
+	}
+	for (p = info; (line = strsep(&p, "\n")) != NULL; ) {
+		struct lr_mnt m;
+		if (!line[0] || lr_mountinfo_line(line, &m) != 0)
+			continue;
+		v = xrealloc_vector(v, 4, n);
+		v[n].mp = xstrdup(m.mp);
+		v[n].fstype = xstrdup(m.fstype);
+		v[n].source = xstrdup(m.source);
+		v[n].id = m.id;
+		v[n].rw = strcmp(m.opts, "rw") == 0 || is_prefixed_with(m.opts, "rw,");
+		n++;
+	}
+	free(info);
+	*count = n;
+	return v;
+}
+
+static void free_mounts(struct mnt *v, unsigned n)
+{
+	while (n--) {
+		free(v[n].mp);
+		free(v[n].fstype);
+		free(v[n].source);
+	}
+	free(v);
+}
+
+/* Filesystems whose state on disk matters */
+static int on_disk(const struct mnt *m)
+{
+	return m->source[0] == '/' || strcmp(m->fstype, "overlay") == 0;
+}
+
+static int under(const char *path, const char *dir)
+{
+	const char *r = is_prefixed_with(path, dir);
+	return r && (*r == '/' || *r == '\0');
+}
+
+/* Unmount, or at least leave it read-only.  Returns 0 when it is gone. */
+static int release(const struct mnt *m, int last_try)
+{
+	if (umount2(m->mp, 0) == 0) {
+		lr_log("unmounted %s (%s)", m->mp, m->source);
+		return 0;
+	}
+	if (!last_try)
+		return -1;
+	/* still in use: no more writes, then out of the way */
+	if (mount(NULL, m->mp, NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0)
+		lr_log("%s (%s) is busy: remounted read-only", m->mp, m->source);
+	else if (m->rw && on_disk(m))
+		bb_perror_msg("WARNING: %s (%s) is busy and can't be made read-only", m->mp, m->source);
+	if (umount2(m->mp, MNT_DETACH) == 0)
+		lr_log("detached %s", m->mp);
+	return -1;
+}
+
+/* Unmount everything below dir (dir too when self), deepest first,
+ * a few rounds while something still goes */
+static void release_below(const char *dir, int self)
+{
+	int round, progress = 1;
+
+	for (round = 0; progress && round < 5; round++) {
+		unsigned n, i;
+		struct mnt *v = read_mounts(&n);
+
+		progress = 0;
+		for (i = n; i-- > 0; ) {
+			if (!under(v[i].mp, dir) || (!self && strcmp(v[i].mp, dir) == 0))
+				continue;
+			if (release(&v[i], 0) == 0)
+				progress = 1;
+		}
+		free_mounts(v, n);
+		if (!progress && round < 4) {
+			/* the last references of a lazily released file may
+			 * take a moment */
+			msleep(100);
+			progress = 1;
+			if (round == 3) {
+				v = read_mounts(&n);
+				for (i = n; i-- > 0; )
+					if (under(v[i].mp, dir) && (self || strcmp(v[i].mp, dir) != 0))
+						release(&v[i], 1);
+				free_mounts(v, n);
+				progress = 0;
+			}
+		}
+	}
+}
+
+/* systemd's way: we are PID 1 in SD_DIR, the old root on /oldroot */
+static void down_pivoted(void)
+{
+	unsigned n, i;
+	struct mnt *v;
+
+	mkdir(SD_HOLD, 0700);
+	/* the stack's mounts sit below the /run that the overlay pins:
+	 * take them out first (a private tree: moves are allowed) */
+	mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	v = read_mounts(&n);
+	for (i = 0; i < n; i++) {
+		const char *r = is_prefixed_with(v[i].mp, "/oldroot" LR_DIR "/");
+		char *to;
+		if (!r || strchr(r, '/'))
+			continue;  /* only /oldroot/run/liveroot/X: its submounts come along */
+		to = concat_path_file(SD_HOLD, r);
+		if (mkdir(to, 0700) != 0 && errno != EEXIST)
+			bb_simple_perror_msg(to);
+		else if (mount(v[i].mp, to, NULL, MS_MOVE, NULL) != 0)
+			bb_perror_msg("can't move %s out of the old root", v[i].mp);
+		free(to);
+	}
+	free_mounts(v, n);
+	/* the old root: everything on it, then the overlay itself */
+	release_below("/oldroot", 1);
+	/* then the stack, the last mounted first: the persistent layer's
+	 * file, its filesystem, the images, the ISO, the media */
+	release_below(SD_HOLD, 0);
+}
+
+/* Any other init: the root stays in use, so everything writable goes
+ * read-only, the last mounted first (the overlay before its layers) */
+static void down_in_place(void)
+{
+	unsigned n, i;
+	struct mnt *v = read_mounts(&n);
+
+	for (i = n; i-- > 0; ) {
+		if (!v[i].rw || !on_disk(&v[i]))
+			continue;
+		if (mount(NULL, v[i].mp, NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0)
+			lr_log("remounted %s (%s) read-only", v[i].mp, v[i].source);
+		else
+			bb_perror_msg("WARNING: can't remount %s (%s) read-only", v[i].mp, v[i].source);
+	}
+	free_mounts(v, n);
+}
+
+/* stdin, stdout, stderr on the console (of the /dev we see now: an open
+ * file of the old root's /dev would keep the old root busy) */
+static void console(void)
+{
+	int fd = open("/dev/console", O_RDWR | O_NOCTTY);
+
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > 2)
+			close(fd);
+	}
+}
+
+/* PID 1 that exec'd us without systemd's pivot (an init script's last
+ * step): do what systemd does, then go down the same way */
+static int self_pivot(void)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0
+	 || mount(SD_DIR, SD_DIR, NULL, MS_BIND, NULL) != 0
+	 || chdir(SD_DIR) != 0
+	 || syscall(SYS_pivot_root, ".", "oldroot") != 0
+	 || chdir("/") != 0
+	) {
+		bb_perror_msg("can't pivot into " SD_DIR);
+		return -1;
+	}
+	/* our own /proc and /dev (those below /oldroot go with it) */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+		bb_simple_perror_msg("mount /proc");
+	if (mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, NULL) != 0)
+		bb_simple_perror_msg("mount /dev");
+	console();
+	lr_log("shutdown: in " SD_DIR ", the old root on /oldroot");
+	return 0;
+}
+
+/* ... and start again from there: the program we run from was opened
+ * through the old root's /run, which would keep the old root busy */
+static void restart_pivoted(const char *verb)
+{
+	const char *argv[] = { "busybox", "liveroot", "shutdown", verb, NULL };
+
+	execv("/busybox", (char **)argv);
+	bb_simple_perror_msg("exec /busybox");
+}
+
+/* What is still writable on disk: said, and counted */
+static int left_writable(void)
+{
+	unsigned n, i;
+	struct mnt *v = read_mounts(&n);
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!v[i].rw || !on_disk(&v[i]))
+			continue;
+		if (strcmp(v[i].mp, LR_MEDIA) == 0 || strcmp(v[i].mp, LR_PERSIST) == 0)
+			bb_error_msg("note: %s (%s) stays mounted read-write: the loop device of a "
+					"persistence file on it keeps it open (the root still runs from it). "
+					"The filesystem in that file is read-only now and all is synced; %s may "
+					"say it was not properly unmounted", v[i].mp, v[i].source, v[i].fstype);
+		else
+			bb_error_msg("WARNING: still mounted read-write: %s (%s, %s)",
+					v[i].mp, v[i].source, v[i].fstype);
+		bad++;
+	}
+	free_mounts(v, n);
+	return bad;
+}
+
+static const char verbs[] ALIGN1 = "poweroff\0" "reboot\0" "halt\0" "kexec\0";
+
+int lr_shutdown_main(char **argv)
+{
+	static const int cmds[] = {
+		RB_POWER_OFF, RB_AUTOBOOT, RB_HALT_SYSTEM, 0x45584543 /* kexec */
+	};
+	int verb, dry = 0, pivoted, bad;
+	struct stat a, b;
+
+	if (argv[1] && strcmp(argv[1], "-n") == 0) {
+		dry = 1;
+		argv++;
+	}
+	verb = argv[1] ? index_in_strings(verbs, argv[1]) : -1;
+	if (verb < 0) {
+		bb_error_msg("shutdown: say poweroff, reboot, halt or kexec");
+		return EXIT_FAILURE;
+	}
+	console();
+	/* (systemd leaves us /proc; another init too: mount it if not) */
+	if (access("/proc/self/mountinfo", R_OK) != 0) {
+		mkdir("/proc", 0555);
+		mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	}
+	pivoted = getpid() == 1 && stat("/oldroot", &a) == 0 && stat("/", &b) == 0
+		&& a.st_dev != b.st_dev;
+	if (dry) {
+		printf("shutdown %s: %s\n", argv[1], pivoted
+				? "unmount the old root (/oldroot) and the stack, then the media"
+				: getpid() == 1 ? "pivot into " SD_DIR ", unmount the old root and the stack"
+				: "remount every writable filesystem read-only, last mounted first");
+		return EXIT_SUCCESS;
+	}
+	sync();
+	if (!pivoted && getpid() == 1 && self_pivot() == 0) {
+		restart_pivoted(argv[1]);
+		pivoted = 1; /* (exec failed: go on as we are) */
+	}
+	lr_log("shutdown (%s): %s", argv[1], pivoted ? "unmounting" : "remounting read-only");
+	if (pivoted)
+		down_pivoted();
+	else
+		down_in_place();
+	sync();
+	bad = left_writable();
+	if (!bad)
+		lr_log("nothing is left mounted read-write: %s now", argv[1]);
+	if (reboot(cmds[verb]) != 0 && verb == 3) {
+		bb_simple_perror_msg("kexec (no kernel loaded?): rebooting instead");
+		reboot(RB_AUTOBOOT);
+	}
+	bb_simple_perror_msg("reboot()");
+	return EXIT_FAILURE;
+}
