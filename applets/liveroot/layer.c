@@ -215,7 +215,7 @@ static int mount_file(int fd, const char *where, int created, struct lr_rw *rw)
 	bad = check_ext(fd, where, st.st_size);
 	if (bad < 0) {
 		bb_error_msg("%s holds no ext2/3/4 filesystem (a persistence file is found by what "
-				"it holds, not by its name): not using it, nothing written", where);
+				"it holds, not by its name): not using it (no file on it was changed)", where);
 		return -1;
 	}
 	lfd = lr_loop_attach(fd, where, 0, 0, 0, bad ? 0 : LR_LOOP_RW, dev, sizeof(dev), &dio);

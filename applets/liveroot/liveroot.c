@@ -161,7 +161,7 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 		lr_rescue("no boot media");
 	lr_memlog("media");
 	if (lr_mount_stack(o) != 0)
-		lr_rescue("can't mount the root image");
+		lr_rescue("the root (images, writable layer, overlay) could not be set up: see above");
 	lr_memlog("mounted");
 	if (lr_install_shutdown(o) != 0)
 		lr_log("warning: no shutdown stage: the system's own shutdown has to unmount the stack");
