@@ -59,7 +59,7 @@ TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
 	python3-magic python3-flake8 shellcheck rsync bc unzip wget perl g++ \
 	debootstrap busybox-static
 
-.PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo check \
+.PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo check torture \
 	bench medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot
 
 # toolchain stamps are kept, not deleted as intermediates
@@ -87,6 +87,8 @@ help:
 	@echo "  make buildroot-external  write buildroot/'s generated parts (patches, skel)"
 	@echo "  make check-buildroot BUILDROOT=DIR|TARBALL  test buildroot/ with that buildroot"
 	@echo "  make mutate      plant bugs in the applet one at a time: do the tests catch each?"
+	@echo "  make torture     power cuts against the persistent layer, CUTS per layout (figures:"
+	@echo "                   bench/RESULTS.md); make check runs a short version"
 	@echo "  make bench       benchmarks (bench/RESULTS.md)"
 	@echo "  make libc-sizes  BusyBox size with uclibc, musl and glibc side by side"
 	@echo "  make clean       remove $(OUT) and the BusyBox builds (keeps the toolchains)"
@@ -109,6 +111,7 @@ help:
 	@echo "  JOBS=N                          parallel compile jobs ($(JOBS))"
 	@echo "  TESTS='host/20-options.sh ...'  make check: run only these test files"
 	@echo "  FUZZ_SECONDS=N                  make fuzz: seconds per target ($(FUZZ_SECONDS))"
+	@echo "  CUTS=N                          make torture: power cuts per layout ($(CUTS))"
 	@echo "  BUILDROOT=DIR|TARBALL           make check-buildroot: the buildroot to test with"
 	@echo "  BUSYBOX_TARBALL=FILE UCLIBC_TARBALL=FILE  use local source tarballs"
 
@@ -222,6 +225,12 @@ mutate: all $(OUT)/demo/live.iso
 	KERNEL_DIR=$(KERNEL_DIR) MEDIUM=$(CURDIR)/$(OUT)/demo/live.iso LIBC=$(LIBC) \
 	MODULES="$(MODULES)" testsuite/mutate
 
+# power cuts against the persistent layer: CUTS per layout (make check runs 3)
+CUTS ?= 20
+torture: all $(OUT)/demo/live.iso
+	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
+	KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" CUTS=$(CUTS) bench/torture
+
 bench: all $(OUT)/demo/live.iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
 	KERNEL_DIR=$(KERNEL_DIR) bench/run
@@ -229,7 +238,7 @@ bench: all $(OUT)/demo/live.iso
 	KERNEL_DIR=$(KERNEL_DIR) bench/stack
 	{ echo "# Benchmark results"; echo; echo "Regenerate with \`make bench\` (qemu TCG; figures vary by a few percent between runs)."; \
 	  echo; cat $(OUT)/bench/table.md; echo; cat $(OUT)/bench-stack/table.md; \
-	  for f in bench/fuzz.md bench/mutate.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/RESULTS.md
+	  for f in bench/fuzz.md bench/mutate.md bench/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/RESULTS.md
 	@echo "bench: wrote bench/RESULTS.md"
 
 clean:

@@ -88,45 +88,6 @@ static int mount_tmpfs(const struct lr_opts *o, struct lr_rw *rw)
 	return 0;
 }
 
-/* What the ext superblock at offset 1024 of fd says about the last
- * shutdown.  Returns 0 (usable), 1 (errors recorded: use it read-only),
- * -1 (no ext2/3/4 filesystem). */
-static int check_ext(int fd, const char *what, unsigned long long size)
-{
-	uint8_t sb[1024];
-	struct lr_ext e;
-
-	if (pread(fd, sb, sizeof(sb), 1024) != (ssize_t)sizeof(sb)
-	 || lr_ext_super(sb, sizeof(sb), &e) != 0)
-		return -1;
-	if (size && e.bytes > size) {
-		bb_error_msg("%s: its ext filesystem claims %llu bytes, the file holds %llu: "
-				"truncated or damaged", what, e.bytes, size);
-		return -1;
-	}
-	if (e.errors) {
-		bb_error_msg("WARNING: the persistent layer %s has filesystem errors (the kernel "
-				"recorded them): using it READ-ONLY, this session's changes stay in RAM. "
-				"Repair it with e2fsck -f on another machine", what);
-		return 1;
-	}
-	if (e.recover)
-		lr_log("the persistent layer %s was not cleanly unmounted (power cut?): "
-				"the kernel replays its journal now", what);
-	else if (!e.clean) {
-		/* no journal to replay: its bitmaps may be stale, and writing on
-		 * could overwrite what was saved before the cut */
-		bb_error_msg("WARNING: the persistent layer %s (ext2, no journal) was not cleanly "
-				"unmounted: using it READ-ONLY, this session's changes stay in RAM. Check "
-				"it with e2fsck -f on another machine (scripts/mkpersist makes ext4 with a "
-				"journal, which needs no check)", what);
-		return 1;
-	}
-	else
-		lr_debug("%s: cleanly unmounted last time", what);
-	return 0;
-}
-
 /* Make LEAF in the directory pdfd: SIZE bytes without holes, an ext2
  * filesystem on it (BusyBox's mke2fs).  Returns an O_RDWR fd or -1 (and
  * nothing left behind). */
@@ -212,7 +173,7 @@ static int mount_file(int fd, const char *where, int created, struct lr_rw *rw)
 		bb_error_msg("%s is not a regular file", where);
 		return -1;
 	}
-	bad = check_ext(fd, where, st.st_size);
+	bad = lr_check_ext(fd, where, st.st_size);
 	if (bad < 0) {
 		bb_error_msg("%s holds no ext2/3/4 filesystem (a persistence file is found by what "
 				"it holds, not by its name): not using it (no file on it was changed)", where);
@@ -282,10 +243,13 @@ static int mount_persistent(const struct lr_opts *o, struct lr_rw *rw)
 				dev, type ? type : "of no filesystem type liveroot recognizes");
 		goto out;
 	}
-	if (strncmp(type, "ext", 3) == 0) {
+	if (G.media_rw) {
+		/* media.c looked at it before mounting it */
+		bad = G.media_rw < 0;
+	} else if (strncmp(type, "ext", 3) == 0) {
 		/* the filesystem itself: errors recorded -> read-only */
 		fd = open(dev, O_RDONLY | O_CLOEXEC);
-		bad = fd >= 0 && check_ext(fd, dev, 0) > 0;
+		bad = fd >= 0 && lr_check_ext(fd, dev, 0) > 0;
 		if (fd >= 0)
 			close(fd);
 	}

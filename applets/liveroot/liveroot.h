@@ -110,6 +110,7 @@ int lr_loop_attach(int fd, const char *file, unsigned long long offset,
 		unsigned long long sizelimit, unsigned bsz, unsigned flags,
 		char *dev, size_t devsz, int *dio);
 int lr_run(const char *const *argv);
+int lr_check_ext(int fd, const char *what, unsigned long long size);
 int lr_mkdir(const char *path);
 int lr_mount(const char *src, const char *target, const char *type,
 		unsigned long flags, const char *data);

@@ -701,8 +701,6 @@ static int layer_on_media(const struct lr_opts *o, const char *dev)
 static int media_rw(const char *dev)
 {
 	const char *type = G.media_type;
-	uint8_t sb[1024];
-	struct lr_ext e;
 	int fd;
 
 	if (!type || (index_in_strings(LR_DIR_HOSTS, type) < 0
@@ -713,12 +711,12 @@ static int media_rw(const char *dev)
 		return -1;
 	}
 	if (strncmp(type, "ext", 3) == 0) {
+		/* (before the read-write mount: a mounted one looks unclean) */
 		fd = open(dev, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0 && pread(fd, sb, sizeof(sb), 1024) == (ssize_t)sizeof(sb)
-		 && lr_ext_super(sb, sizeof(sb), &e) == 0 && e.errors) {
+		if (fd >= 0 && lr_check_ext(fd, dev, 0) > 0) {
 			close(fd);
 			G.media_rw = -1;
-			lr_log("media and persistent layer on %s, which has errors: staying read-only", dev);
+			lr_log("media and persistent layer on %s: the media stays read-only", dev);
 			return 0;
 		}
 		if (fd >= 0)

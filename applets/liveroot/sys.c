@@ -150,6 +150,50 @@ int lr_run(const char *const *argv)
 	return spawn_and_wait((char **)argv);
 }
 
+/* --- ext filesystems ------------------------------------------------- */
+
+/* What the ext superblock at offset 1024 of fd (a persistent layer: a
+ * device or an image file of size bytes, 0 = don't check) says about its
+ * last shutdown, said to the user.  Returns 0 (usable), 1 (errors
+ * recorded, or no journal and not clean: use it read-only), -1 (no
+ * ext2/3/4 filesystem).  Call it before mounting: a mounted one always
+ * looks unclean. */
+int lr_check_ext(int fd, const char *what, unsigned long long size)
+{
+	uint8_t sb[1024];
+	struct lr_ext e;
+
+	if (pread(fd, sb, sizeof(sb), 1024) != (ssize_t)sizeof(sb)
+	 || lr_ext_super(sb, sizeof(sb), &e) != 0)
+		return -1;
+	if (size && e.bytes > size) {
+		bb_error_msg("%s: its ext filesystem claims %llu bytes, the file holds %llu: "
+				"truncated or damaged", what, e.bytes, size);
+		return -1;
+	}
+	if (e.errors) {
+		bb_error_msg("WARNING: the persistent layer %s has filesystem errors (the kernel "
+				"recorded them): using it READ-ONLY, this session's changes stay in RAM. "
+				"Repair it with e2fsck -f on another machine", what);
+		return 1;
+	}
+	if (e.recover)
+		lr_log("the persistent layer %s was not cleanly unmounted (power cut?): "
+				"the kernel replays its journal now", what);
+	else if (!e.clean) {
+		/* no journal to replay: its bitmaps may be stale, and writing on
+		 * could overwrite what was saved before the cut */
+		bb_error_msg("WARNING: the persistent layer %s (ext2, no journal) was not cleanly "
+				"unmounted: using it READ-ONLY, this session's changes stay in RAM. Check "
+				"it with e2fsck -f on another machine (scripts/mkpersist makes ext4 with a "
+				"journal, which needs no check)", what);
+		return 1;
+	}
+	else
+		lr_debug("%s: cleanly unmounted last time", what);
+	return 0;
+}
+
 /* --- loop devices ------------------------------------------------------ */
 
 /* Attach fd (from offset, sizelimit bytes, 0 = all; logical block size

@@ -31,6 +31,14 @@ ext4_initramfs() {
 		GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >/dev/null 2>"$M/initramfs-ext4.err" ||
 		{ cat "$M/initramfs-ext4.err" >&2; rm -f "$M/initramfs-ext4.img"; return 1; }
 }
+# an initramfs with ext4 and exfat (persistence files on FAT/exFAT sticks)
+persist_initramfs() {
+	[ "$M/initramfs-persist.img" -nt "$INITRAMFS" ] && return 0
+	rm -f "$M/initramfs-persist.img"
+	BUSYBOX=$BUSYBOX KERNEL_DIR=$KERNEL_DIR MODULES="$MODULES ext4 exfat" OUT=$M/initramfs-persist.img \
+		GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >/dev/null 2>"$M/initramfs-persist.err" ||
+		{ cat "$M/initramfs-persist.err" >&2; rm -f "$M/initramfs-persist.img"; return 1; }
+}
 # up NAME: the boot reached the root's init on an overlay root
 up() {
 	grep -q '^R:end' "$TWORK/$1.log" && grep -qE '^R:mountinfo .* / / .* - overlay ' "$TWORK/$1.log"

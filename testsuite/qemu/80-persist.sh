@@ -1,0 +1,90 @@
+# Persistence on the sticks people have: a FAT stick holding the image and
+# a persistence file made on first boot (one read-write mount of it), an
+# exFAT stick with a file made by scripts/mkpersist, an ext4 disk with a
+# layer directory; each written, shut down through liveroot's shutdown
+# stage, booted again.  Then what the stick holds afterwards.
+. "$T/lib/testlib.sh"
+. "$T/lib/media.sh"
+persist_initramfs || { fail "building the initramfs with ext4 and exfat" "see above"; exit 0; }
+export BOOT_INITRD=$M/initramfs-persist.img
+sfs=$(dirname "$MEDIUM")/root.sfs
+mt() { MTOOLS_SKIP_CHECK=1 mtype -i "$@"; }
+
+# --- FAT stick: media + persistence file, made on first boot --------------------
+rm -rf "$M/fat" && mkdir -p "$M/fat/live"
+cp "$sfs" "$M/fat/live/root.sfs"
+echo "a file of the user's" >"$M/fat/notes.txt"
+vfat "$M/fat" "$M/fat.img" FATSTICK 2222AAAA 96
+before=$( { mt "$M/fat.img" ::/notes.txt; mt "$M/fat.img" ::/live/root.sfs; } | sha256sum)
+boot fat1 -u "$M/fat.img" -t 150 -a "liveroot.label=FATSTICK liveroot.rw=LABEL=FATSTICK:/persist.img \
+liveroot.rw.create=48M lrtest.write=/root/saved:from-boot-1 lrtest.shutdown=poweroff" || true
+has "FAT stick: the media is mounted read-write once, the file made and used" "$TWORK/fat1.log" \
+	"^R:log media and persistent layer on one filesystem \(/dev/sd[a-z], vfat\): mounted read-write once" \
+	"^R:log rw.create: made persist.img on /dev/sd[a-z]: 48 MiB, ext2" \
+	"^R:mountinfo .* / / .* - overlay .*upperdir=/run/liveroot/rwfile/upper" "^R:wrote /root/saved"
+has "FAT stick: the shutdown stage unmounts everything (PID 1 hands over to it)" "$TWORK/fat1.log" \
+	"^liveroot: unmounted /oldroot \(overlay\)" "^liveroot: unmounted /.liveroot/rwfile" \
+	"^liveroot: unmounted /.liveroot/media \(/dev/sd[a-z]\)" "^liveroot: nothing is left mounted read-write: poweroff now" \
+	"reboot: Power down"
+boot fat2 -u "$M/fat.img" -t 150 -a "liveroot.label=FATSTICK liveroot.rw=LABEL=FATSTICK:/persist.img \
+liveroot.rw.create=48M lrtest.cat=/root/saved lrtest.shutdown=reboot" || true
+has "FAT stick, boot 2: the file written in boot 1 is there" "$TWORK/fat2.log" \
+	"^R:cat /root/saved from-boot-1" "^R:log writable layer: persistent, the file persist.img"
+hasnt "FAT stick, boot 2: both filesystems were cleanly unmounted last time" "$TWORK/fat2.log" \
+	"FAT-fs .*not properly unmounted" "not cleanly unmounted" "rw.create: mak"
+has "FAT stick, boot 2: reboot through the shutdown stage" "$TWORK/fat2.log" \
+	"^liveroot: nothing is left mounted read-write: reboot now" "reboot: Restarting system"
+after=$( { mt "$M/fat.img" ::/notes.txt; mt "$M/fat.img" ::/live/root.sfs; } | sha256sum)
+[ "$before" = "$after" ] && pass "FAT stick afterwards: the user's file and the image are unchanged" ||
+	fail "FAT stick afterwards: the user's file and the image are unchanged" "their bytes changed"
+MTOOLS_SKIP_CHECK=1 mdir -i "$M/fat.img" ::/ >"$TWORK/fat.dir" 2>&1
+if grep -q "^persist *img *50331648" "$TWORK/fat.dir" || grep -q "persist.img" "$TWORK/fat.dir"; then
+	pass "FAT stick afterwards: persist.img is there, 48 MiB"
+else
+	fail "FAT stick afterwards: persist.img is there" "$(cat "$TWORK/fat.dir")"
+fi
+
+# refusals on FAT: a directory layer, a file over 4 GiB
+boot fat-dir -u "$M/fat.img" -t 150 -a "liveroot.label=FATSTICK liveroot.rw=LABEL=FATSTICK:/layerdir" || true
+has "FAT stick: a directory layer is refused, naming the way out" "$TWORK/fat-dir.log" \
+	"layerdir on /dev/sd[a-z] is missing, and vfat can't hold a directory layer: make a persistence file" \
+	"rescue shell"
+boot fat-big -u "$M/fat.img" -t 150 -a "liveroot.label=FATSTICK liveroot.rw=LABEL=FATSTICK:/big.img liveroot.rw.create=5G" || true
+has "FAT stick: rw.create=5G is refused (FAT's 4 GiB file limit)" "$TWORK/fat-big.log" \
+	"rw.create: FAT holds files up to 4 GiB - 1 byte" "rescue shell"
+
+# --- exFAT stick, the file made on first boot (exfat can't fallocate: zeros
+# written); the media on a CD; the shutdown run as a child, as other inits
+# do: everything it can is remounted read-only ------------------------------------
+if command -v mkfs.exfat >/dev/null; then
+	rm -f "$M/exfat.img"
+	truncate -s 96M "$M/exfat.img"
+	mkfs.exfat -L EXSTICK "$M/exfat.img" >/dev/null 2>&1
+	boot ex1 -c "$MEDIUM" -u "$M/exfat.img" -t 150 -a "liveroot.label=LIVEROOT \
+liveroot.rw=LABEL=EXSTICK:/persist.img liveroot.rw.create=32M lrtest.write=/root/x:exfat-1 \
+lrtest.shutdown-child=poweroff" || true
+	has "exFAT stick: the file is made and used; shutdown as a child remounts read-only" "$TWORK/ex1.log" \
+		"^R:log rw.create: made persist.img on /dev/sd[a-z]: 32 MiB, ext2" "^R:wrote /root/x" \
+		"^liveroot: remounted / \(overlay\) read-only" \
+		"^liveroot: remounted /run/liveroot/rwfile \(/dev/loop[0-9]\) read-only"
+	boot ex2 -c "$MEDIUM" -u "$M/exfat.img" -t 150 -a "liveroot.label=LIVEROOT \
+liveroot.rw=LABEL=EXSTICK:/persist.img lrtest.cat=/root/x" || true
+	has "exFAT stick, boot 2: the file is there" "$TWORK/ex2.log" "^R:cat /root/x exfat-1"
+	hasnt "exFAT stick, boot 2: the filesystem in the file was cleanly unmounted" "$TWORK/ex2.log" \
+		"not cleanly unmounted"
+else
+	fail "exFAT stick" "mkfs.exfat missing (make deps)"
+fi
+
+# --- ext4 disk, layer directory; shutdown as a child: nothing left read-write -----------
+rm -rf "$M/e4" && mkdir -p "$M/e4"
+ext4 "$M/e4" "$M/e4.img" E4LAYER 32
+boot e41 -c "$MEDIUM" -d "$M/e4.img" -t 150 -a "liveroot.label=LIVEROOT liveroot.rw=LABEL=E4LAYER:/rw \
+lrtest.write=/root/y:ext4-1 lrtest.shutdown-child=reboot" || true
+has "ext4 layer directory: shutdown as a child leaves nothing read-write" "$TWORK/e41.log" \
+	"^R:wrote /root/y" "^liveroot: remounted /run/liveroot/persist \(/dev/vda\) read-only" \
+	"^liveroot: nothing is left mounted read-write: reboot now"
+boot e42 -c "$MEDIUM" -d "$M/e4.img" -t 150 -a "liveroot.label=LIVEROOT liveroot.rw=LABEL=E4LAYER:/rw lrtest.cat=/root/y" || true
+has "ext4 layer directory, boot 2: the file is there" "$TWORK/e42.log" "^R:cat /root/y ext4-1"
+hasnt "ext4 layer directory, boot 2: no journal replay, nothing unclean" "$TWORK/e42.log" \
+	"not cleanly unmounted" "EXT4-fs \(vda\): recovery complete"
