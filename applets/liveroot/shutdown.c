@@ -353,7 +353,6 @@ int lr_shutdown_main(char **argv)
 		bb_error_msg("shutdown: say poweroff, reboot, halt or kexec");
 		return EXIT_FAILURE;
 	}
-	console();
 	/* (systemd leaves us /proc; another init too: mount it if not) */
 	if (access("/proc/self/mountinfo", R_OK) != 0) {
 		mkdir("/proc", 0555);
@@ -373,6 +372,7 @@ int lr_shutdown_main(char **argv)
 		restart_pivoted(argv[1]);
 		pivoted = 1; /* (exec failed: go on as we are) */
 	}
+	console();
 	lr_log("shutdown (%s): %s", argv[1], pivoted ? "unmounting" : "remounting read-only");
 	if (pivoted)
 		down_pivoted();

@@ -18,13 +18,20 @@ else
 fi
 
 "$BUSYBOX" liveroot --help >"$TWORK/help.txt" 2>&1
-has "liveroot --help lists every parameter" "$TWORK/help.txt" "^Usage: liveroot" \
-	"media=" "label=" "iso=" "image=" "timeout=" "toram=" "verify=" "rw=" "init=" "modules=" "break=" \
-	"console=" "quiet" "debug" "switch"
+# every parameter the parser knows (options.c's param_names)
+params=$(sed -n '/^static const char param_names/,/;/p' "$TOP/applets/liveroot/options.c" |
+	grep -o '"[a-z.]*\\0"' | tr -d '"' | sed 's/\\0$//')
+[ "$(echo "$params" | wc -l)" -ge 16 ] || fail "reading the parameter names from options.c" "got: $params"
+miss=
+for p in $params; do
+	grep -qE "(^|[[:space:]])$p(=|\[|[[:space:]]|$)" "$TWORK/help.txt" || miss="$miss $p"
+done
+for w in "^Usage: liveroot" switch shutdown; do grep -q "$w" "$TWORK/help.txt" || miss="$miss $w"; done
+[ -z "$miss" ] && pass "liveroot --help lists every parameter" || fail "liveroot --help lists every parameter" "missing:$miss"
 # README documents every parameter too
 miss=
-for p in media label iso image timeout toram verify rw init modules break console quiet debug; do
-	grep -q "liveroot\.$p" "$TOP/README.md" || miss="$miss $p"
+for p in $params; do
+	grep -qF "liveroot.$p" "$TOP/README.md" || miss="$miss $p"
 done
 [ -z "$miss" ] && pass "README documents every parameter" || fail "README documents every parameter" "missing:$miss"
 

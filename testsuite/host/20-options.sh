@@ -125,3 +125,27 @@ echo "$out" | grep -qxF "init_argv='/sbin/init' 'single' 'a b'" &&
 	echo "$out" | grep -q "^pid1=no (a real boot runs as PID 1" &&
 	pass "-n shows init's arguments and that it is not PID 1" ||
 	fail "-n shows init's arguments and the PID 1 check" "$(echo "$out" | tail -3 | tr '\n' ' ')"
+
+# --- persistence files, rw.create=, shutdown= -------------------------------------
+expect "rw=SPEC:FILE keeps the path" "rw_dir=boxes/persist.img" "liveroot.label=X liveroot.rw=LABEL=S:/boxes/persist.img"
+expect "rw.create=512M" "rw_create=536870912" "liveroot.label=X liveroot.rw=LABEL=S:/p.img liveroot.rw.create=512M"
+expect "rw.create=2G" "rw_create=2147483648" "liveroot.label=X liveroot.rw=LABEL=S:/p.img liveroot.rw.create=2g"
+expect "rw.create=1024G (the largest)" "rw_create=1099511627776" "liveroot.label=X liveroot.rw=LABEL=S:/p.img liveroot.rw.create=1024G"
+refuse "rw.create below 16M" "rw.create=8M: use a size from 16M up to 1024G" "liveroot.label=X liveroot.rw=LABEL=S:/p.img liveroot.rw.create=8M"
+refuse "rw.create without a unit" "rw.create=512: use a size" "liveroot.label=X liveroot.rw=LABEL=S:/p.img liveroot.rw.create=512"
+refuse "rw.create absurdly big" "rw.create=99999999999G: use a size" "liveroot.label=X liveroot.rw=LABEL=S:/p.img liveroot.rw.create=99999999999G"
+refuse "rw.create=1025G" "rw.create=1025G: use a size" "liveroot.label=X liveroot.rw=LABEL=S:/p.img liveroot.rw.create=1025G"
+refuse "rw.create with trailing junk" "rw.create=16Mx: use a size" "liveroot.label=X liveroot.rw=LABEL=S:/p.img liveroot.rw.create=16Mx"
+refuse "rw.create without a persistent layer" "rw.create=.*needs a persistent layer" "liveroot.label=X liveroot.rw.create=64M"
+refuse "rw=SPEC:PATH with a comma (the overlay's separator)" "bad directory" "liveroot.label=X liveroot.rw=LABEL=S:/a,b.img"
+expect "shutdown defaults to auto" "shutdown=auto" "liveroot.label=X"
+expect "shutdown=yes" "shutdown=yes" "liveroot.label=X liveroot.shutdown=yes"
+expect "shutdown=no" "shutdown=no" "liveroot.label=X liveroot.shutdown=no"
+refuse "shutdown=maybe" "shutdown=maybe: use auto, yes or no" "liveroot.label=X liveroot.shutdown=maybe"
+# liveroot shutdown: a word it does not know never reboots anything
+out=$("$BB" liveroot shutdown sometime 2>&1) && fail "liveroot shutdown WORD: refused" "exit 0: $out" ||
+	{ echo "$out" | grep -q "say poweroff, reboot, halt or kexec" && pass "liveroot shutdown WORD: refused, naming the verbs" ||
+	fail "liveroot shutdown WORD: refused" "$out"; }
+out=$("$BB" liveroot shutdown -n reboot 2>&1) && echo "$out" | grep -q "shutdown reboot: remount every writable filesystem read-only" &&
+	pass "liveroot shutdown -n: says what it would do (not PID 1: remount read-only)" ||
+	fail "liveroot shutdown -n" "$out"
