@@ -88,3 +88,25 @@ boot e42 -c "$MEDIUM" -d "$M/e4.img" -t 150 -a "liveroot.label=LIVEROOT liveroot
 has "ext4 layer directory, boot 2: the file is there" "$TWORK/e42.log" "^R:cat /root/y ext4-1"
 hasnt "ext4 layer directory, boot 2: no journal replay, nothing unclean" "$TWORK/e42.log" \
 	"not cleanly unmounted" "EXT4-fs \(vda\): recovery complete"
+
+# --- NTFS stick (ntfs3: Debian's 6.12 kernel has it, 6.1 not) ---------------------
+K2=${NEW_KERNEL_DIR:-}
+if [ -f "$K2/vmlinuz" ] && command -v mkntfs >/dev/null; then
+	BUSYBOX=$BUSYBOX KERNEL_DIR=$K2 MODULES="$MODULES ext4 ntfs3" OUT=$M/initramfs-ntfs.img \
+		GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >"$M/mkntfs.log" 2>&1 ||
+		fail "initramfs for 6.12 with EXTRA_MODULES='ext4 ntfs3'" "$(tail -2 "$M/mkntfs.log")"
+	rm -f "$M/ntfs.img" && truncate -s 96M "$M/ntfs.img"
+	mkntfs -q -F -f -L NTSTICK "$M/ntfs.img" >/dev/null 2>&1
+	VMLINUZ=$K2/vmlinuz BOOT_INITRD=$M/initramfs-ntfs.img boot nt1 -c "$MEDIUM" -u "$M/ntfs.img" -t 150 \
+		-a "liveroot.label=LIVEROOT liveroot.rw=LABEL=NTSTICK:/persist.img liveroot.rw.create=32M \
+lrtest.write=/root/n:ntfs-1 lrtest.shutdown=poweroff" || true
+	has "NTFS stick (ntfs3, 6.12): the file is made and used, everything unmounted at the end" "$TWORK/nt1.log" \
+		"^R:log mounted /dev/sd[a-z] \(ntfs3\) read-write on /run/liveroot/persist" \
+		"^R:log rw.create: made persist.img on /dev/sd[a-z]: 32 MiB, ext2" "^R:wrote /root/n" \
+		"^liveroot: nothing is left mounted read-write: poweroff now"
+	VMLINUZ=$K2/vmlinuz BOOT_INITRD=$M/initramfs-ntfs.img boot nt2 -c "$MEDIUM" -u "$M/ntfs.img" -t 150 \
+		-a "liveroot.label=LIVEROOT liveroot.rw=LABEL=NTSTICK:/persist.img lrtest.cat=/root/n" || true
+	has "NTFS stick, boot 2: the file is there" "$TWORK/nt2.log" "^R:cat /root/n ntfs-1"
+else
+	fail "NTFS stick" "needs the 6.12 kernel ($K2) and mkntfs (ntfs-3g: make deps)"
+fi
