@@ -15,9 +15,11 @@
 #include "liveroot.h"
 #include <sys/mount.h>
 #include <sys/statvfs.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
 
-#ifndef FALLOC_FL_KEEP_SIZE
-# define FALLOC_FL_KEEP_SIZE 1
+#ifndef EXT4_IOC_RESIZE_FS
+# define EXT4_IOC_RESIZE_FS _IOW('f', 16, uint64_t)
 #endif
 
 static const char dir_hosts[] ALIGN1 = LR_DIR_HOSTS;
@@ -88,32 +90,69 @@ static int mount_tmpfs(const struct lr_opts *o, struct lr_rw *rw)
 	return 0;
 }
 
-/* Make LEAF in the directory pdfd: SIZE bytes without holes, an ext2
- * filesystem on it (BusyBox's mke2fs).  Returns an O_RDWR fd or -1 (and
+/* Grow the ext4 filesystem on dev (from the template) to fill it: an
+ * online resize, done by the kernel */
+static int grow_ext4(const char *dev, unsigned long long size)
+{
+	uint64_t blocks = size / 4096;  /* the template's block size */
+	int rc, d;
+
+	if (lr_mkdir(LR_RWFILE) != 0)
+		return -1;
+	rc = lr_mount(dev, LR_RWFILE, "ext4", MS_NODEV | MS_NOSUID | MS_NOEXEC, NULL);
+	if (rc != 0) {
+		bb_perror_msg("rw.create: mount the new filesystem (%s)", dev);
+		return -1;
+	}
+	d = open(LR_RWFILE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rc = d >= 0 ? ioctl(d, EXT4_IOC_RESIZE_FS, &blocks) : -1;
+	if (rc != 0)
+		bb_perror_msg("rw.create: growing the filesystem to %llu blocks", (unsigned long long)blocks);
+	if (d >= 0)
+		close(d);
+	if (umount2(LR_RWFILE, 0) != 0) {
+		bb_perror_msg("rw.create: umount " LR_RWFILE);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Make LEAF in the directory pdfd: SIZE bytes without holes, an ext4
+ * filesystem with a journal on it (the initramfs's template, grown by the
+ * kernel), or ext2 (BusyBox's mke2fs) when the initramfs has no template.
+ * Made under a temporary name and renamed when complete: a power cut
+ * halfway leaves no half-made layer.  Returns an O_RDWR fd or -1 (and
  * nothing left behind). */
 static int create_file(int pdfd, const char *leaf, const char *where, const char *type,
 		unsigned long long size)
 {
 	struct statvfs sfs;
 	unsigned long long t0 = monotonic_ms(), done = 0;
-	char dev[32];
-	int fd, lfd, dio, rc;
+	char dev[32], *tmp;
+	const char *made;
+	int fd, lfd, dio, rc, tpl;
 
 	if (strcmp(type, "vfat") == 0 && size > 0xffffffffULL) {
 		bb_error_msg("rw.create: FAT holds files up to 4 GiB - 1 byte; %s can't be %llu MiB "
 				"(use rw.create=4095M or less, or an exfat/ext4 stick)", where, size >> 20);
 		return -1;
 	}
+	tmp = xasprintf(".%s.liveroot-new", leaf);
+	/* an earlier attempt cut short */
+	if (unlinkat(pdfd, tmp, 0) == 0)
+		lr_log("rw.create: removed an unfinished %s from an earlier boot", tmp);
 	if (fstatvfs(pdfd, &sfs) == 0
 	 && (unsigned long long)sfs.f_bavail * sfs.f_frsize < size + (1ULL << 20)) {
 		bb_error_msg("rw.create: %s needs %llu MiB, its filesystem has %llu MiB free",
 				where, size >> 20,
 				((unsigned long long)sfs.f_bavail * sfs.f_frsize) >> 20);
+		free(tmp);
 		return -1;
 	}
-	fd = openat(pdfd, leaf, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = openat(pdfd, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		bb_perror_msg("rw.create: can't create %s", where);
+		free(tmp);
 		return -1;
 	}
 	lr_log("rw.create: making %s, %llu MiB ...", where, size >> 20);
@@ -124,46 +163,81 @@ static int create_file(int pdfd, const char *leaf, const char *where, const char
 		/* exfat and others: write the zeros */
 		enum { CHUNK = 64 * 1024 };
 		char *z = xzalloc(CHUNK);
+		unsigned long long next = monotonic_ms() + 5000;
 		rc = 0;
 		while (rc == 0 && done < size) {
 			size_t n = size - done < CHUNK ? size - done : CHUNK;
 			if (full_write(fd, z, n) != (ssize_t)n)
 				rc = -1;
 			done += n;
+			if (monotonic_ms() >= next) {
+				lr_log("rw.create: %llu of %llu MiB written", done >> 20, size >> 20);
+				next += 5000;
+			}
 		}
 		free(z);
 	}
-	if (rc != 0 || fsync(fd) != 0) {
+	if (rc != 0) {
 		bb_perror_msg("rw.create: can't allocate %llu MiB for %s", size >> 20, where);
+		goto undo;
+	}
+	/* the filesystem: the template (ext4, journal) if the initramfs has one */
+	tpl = open_zipped(LR_PERSIST_TEMPLATE, 1);
+	if (tpl >= 0) {
+		off_t n = -1;
+		/* (writing the zeros moved the offset to the end) */
+		if (lseek(fd, 0, SEEK_SET) == 0)
+			n = bb_copyfd_eof(tpl, fd);
+		close(tpl);
+		while (waitpid(-1, NULL, WNOHANG) > 0) /* the unpacker */
+			continue;
+		if (n <= 0 || (unsigned long long)n > size) {
+			bb_error_msg("rw.create: the filesystem template %s is bad", LR_PERSIST_TEMPLATE);
+			goto undo;
+		}
+	}
+	if (fsync(fd) != 0) {
+		bb_perror_msg("rw.create: %s", where);
 		goto undo;
 	}
 	lfd = lr_loop_attach(fd, where, 0, 0, 0, LR_LOOP_RW, dev, sizeof(dev), &dio);
 	if (lfd < 0)
 		goto undo;
-	{
+	if (tpl >= 0) {
+		made = "ext4 with a journal";
+		rc = grow_ext4(dev, size);
+	} else {
 		const char *const argv[] = { "mke2fs", "-F", "-m", "0", "-L", "liveroot-rw", dev, NULL };
+		made = "ext2 (this initramfs has no ext4 template: no journal)";
 		rc = lr_run(argv);
+		if (rc != 0)
+			bb_error_msg("rw.create: mke2fs on %s (%s) failed", dev, where);
 	}
 	if (rc == 0 && fsync(lfd) != 0)
 		rc = -1;
 	close(lfd); /* autoclear */
-	if (rc != 0) {
-		bb_error_msg("rw.create: mke2fs on %s (%s) failed", dev, where);
+	if (rc != 0 || fsync(fd) != 0)
+		goto undo;
+	/* complete: under its name, and the name on the stick */
+	if (renameat(pdfd, tmp, pdfd, leaf) != 0 || fsync(pdfd) != 0) {
+		bb_perror_msg("rw.create: naming %s", where);
 		goto undo;
 	}
-	lr_log("rw.create: made %s: %llu MiB, ext2, in %llu ms", where, size >> 20,
+	lr_log("rw.create: made %s: %llu MiB, %s, in %llu ms", where, size >> 20, made,
 			monotonic_ms() - t0);
+	free(tmp);
 	return fd;
  undo:
 	close(fd);
-	if (unlinkat(pdfd, leaf, 0) != 0)
-		bb_perror_msg("warning: can't remove the unfinished %s", where);
+	if (unlinkat(pdfd, tmp, 0) != 0)
+		bb_perror_msg("warning: can't remove the unfinished %s", tmp);
+	free(tmp);
 	return -1;
 }
 
 /* The persistence file (fd open on it): loop-mount its ext filesystem on
  * LR_RWFILE and use upper/work inside it. */
-static int mount_file(int fd, const char *where, int created, struct lr_rw *rw)
+static int mount_file(int fd, const char *where, int created, int force_ro, struct lr_rw *rw)
 {
 	struct stat st;
 	char dev[32];
@@ -179,6 +253,7 @@ static int mount_file(int fd, const char *where, int created, struct lr_rw *rw)
 				"it holds, not by its name): not using it (no file on it was changed)", where);
 		return -1;
 	}
+	bad |= force_ro;
 	lfd = lr_loop_attach(fd, where, 0, 0, 0, bad ? 0 : LR_LOOP_RW, dev, sizeof(dev), &dio);
 	if (lfd < 0)
 		return -1;
@@ -254,7 +329,7 @@ static int mount_persistent(const struct lr_opts *o, struct lr_rw *rw)
 			close(fd);
 	}
 	if (!G.media_rw) {
-		if (lr_mount_fs(dev, LR_PERSIST, strcmp(type, "ntfs") == 0 ? "ntfs3" : type,
+		if (lr_mount_fs(dev, LR_PERSIST, bad ? type : lr_rw_fstype(type),
 				MS_NODEV | MS_NOSUID | (bad ? MS_RDONLY : 0)) != 0) {
 			bb_perror_msg("can't mount %s read-write (%s)%s", dev, type,
 					errno == ENODEV ? ": its driver is not in the initramfs (build "
@@ -269,18 +344,9 @@ static int mount_persistent(const struct lr_opts *o, struct lr_rw *rw)
 					"as the persistent layer", dev);
 			goto out;
 		}
-	} else {
-		/* its layer read-only, changes in RAM */
-		char *u = xasprintf("%s/upper", o->rw_dir);
-		fd = lr_open_dir_beneath(base, u, 0);
-		if (fd >= 0) {
-			close(fd);
-			rw->lower = concat_path_file(base, u);
-		}
-		free(u);
-		rc = 1;
-		goto out;
 	}
+	/* bad: the filesystem is read-only; what the layer holds is shown
+	 * read-only below a tmpfs (nothing made, nothing written) */
 
 	/* PATH: a directory, an image file, or nothing yet -- looked at
 	 * without following a symlink, inside that filesystem */
@@ -299,18 +365,26 @@ static int mount_persistent(const struct lr_opts *o, struct lr_rw *rw)
 		bb_error_msg("rw=%s: no file or directory named", o->rw);
 		goto out;
 	}
-	pdfd = lr_open_dir_beneath(base, parent, dir_ok || o->rw_create);
-	if (pdfd < 0)
+	pdfd = lr_open_dir_beneath(base, parent, !bad && (dir_ok || o->rw_create));
+	if (pdfd < 0) {
+		if (bad)
+			rc = 1; /* nothing of it to show */
 		goto out;
+	}
 	if (fstatat(pdfd, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		if (errno != ENOENT) {
 			bb_perror_msg("%s", where);
 			goto out;
 		}
+		if (bad) {
+			lr_log("%s is missing: nothing of it to show", where);
+			rc = 1;
+			goto out;
+		}
 		if (o->rw_create) {
 			fd = create_file(pdfd, leaf, where, type, o->rw_create);
 			if (fd >= 0) {
-				rc = mount_file(fd, where, 1, rw);
+				rc = mount_file(fd, where, 1, 0, rw);
 				close(fd);
 			}
 			goto out;
@@ -329,6 +403,17 @@ static int mount_persistent(const struct lr_opts *o, struct lr_rw *rw)
 					"(no ownership, xattrs or whiteouts): use an image file there", where, type);
 			goto out;
 		}
+		if (bad) {
+			char *u = concat_path_file(o->rw_dir, "upper");
+			fd = lr_open_dir_beneath(base, u, 0);
+			if (fd >= 0) {
+				close(fd);
+				rw->lower = concat_path_file(base, u);
+			}
+			free(u);
+			rc = 1;
+			goto out;
+		}
 		if (confine_layer(base, o->rw_dir, 1, &rw->upper, &rw->work) != 0) {
 			bb_error_msg("not using %s as the persistent layer (nothing was written "
 					"outside it)", dev);
@@ -337,14 +422,15 @@ static int mount_persistent(const struct lr_opts *o, struct lr_rw *rw)
 		lr_log("writable layer: persistent, %s on %s, directory %s", dev, base, o->rw_dir);
 		rc = 0;
 	} else if (S_ISREG(st.st_mode)) {
-		fd = openat(pdfd, leaf, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		fd = openat(pdfd, leaf, (bad ? O_RDONLY : O_RDWR) | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY
+				| O_CLOEXEC);
 		if (fd < 0) {
 			bb_perror_msg("%s", where);
 			goto out;
 		}
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		/* mount_file checks again what was opened: a regular file */
-		rc = mount_file(fd, where, 0, rw);
+		rc = mount_file(fd, where, 0, bad, rw);
 		close(fd);
 	} else {
 		bb_error_msg("%s is %s: refusing it (a persistent layer is a directory or an "

@@ -35,7 +35,7 @@
 //usage:#define liveroot_trivial_usage
 //usage:       "[-n] [-C FILE] [NAME=VALUE | NAME]... [-- INIT_ARGS]\n"
 //usage:       "or: liveroot switch [-n] [-k] [-d] [-c CONSOLE] NEWROOT INIT [ARGS]\n"
-//usage:       "or: liveroot shutdown [-n] poweroff|reboot|halt|kexec"
+//usage:       "or: liveroot shutdown [-n] [-f] poweroff|reboot|halt|kexec"
 //usage:#define liveroot_full_usage "\n\n"
 //usage:       "Mount a live system's root (media, image, overlay; all under /run/liveroot)\n"
 //usage:       "and switch to it. Parameters come as NAME=VALUE arguments and as\n"
@@ -79,6 +79,7 @@
 //usage:     "\nshutdown: unmount (from systemd's /run/initramfs) or remount read-only"
 //usage:     "\n(from any other init's last step) the stack, sync, then VERB"
 //usage:     "\n	-n		Say what it would do"
+//usage:     "\n	-f		Even on a system liveroot did not boot"
 
 #include "libbb.h"
 #include "liveroot.h"
@@ -108,7 +109,7 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	/* "liveroot shutdown VERB", or /run/initramfs/shutdown VERB (a
 	 * script whose interpreter line starts "busybox liveroot") */
 	if (argv[1] && (strcmp(argv[1], "shutdown") == 0
-			|| (argv[1][0] == '/' && strcmp(bb_basename(argv[1]), "shutdown") == 0)))
+			|| (strchr(argv[1], '/') && strcmp(bb_basename(argv[1]), "shutdown") == 0)))
 		return lr_shutdown_main(argv + 1);
 
 	/* after "--": the arguments for init (the kernel hands its unknown

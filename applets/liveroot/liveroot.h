@@ -23,6 +23,9 @@ PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
 #define LR_NEWROOT      "/newroot"
 /* Last file of the cpio archive: missing = the initramfs did not fit in RAM */
 #define LR_COMPLETE     "/etc/initramfs-complete"
+/* an empty ext4 with a journal, xz: rw.create grows it (mkinitramfs puts it
+ * in when the module set has ext4) */
+#define LR_PERSIST_TEMPLATE "/lib/liveroot/persist.ext4.xz"
 
 /* filesystems that can hold an overlay upper layer, and those that can
  * hold an ext image file of one (volume_id's type names) */
@@ -110,7 +113,6 @@ int lr_loop_attach(int fd, const char *file, unsigned long long offset,
 		unsigned long long sizelimit, unsigned bsz, unsigned flags,
 		char *dev, size_t devsz, int *dio);
 int lr_run(const char *const *argv);
-int lr_check_ext(int fd, const char *what, unsigned long long size);
 int lr_mkdir(const char *path);
 int lr_mount(const char *src, const char *target, const char *type,
 		unsigned long flags, const char *data);
@@ -162,6 +164,8 @@ char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typ
 int lr_mount_media(const struct lr_opts *o);
 int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned long flags);
 int lr_release_media(void);
+int lr_check_ext(int fd, const char *what, unsigned long long size);
+const char *lr_rw_fstype(const char *type);
 
 /* image.c: images */
 struct lr_image {

@@ -676,6 +676,60 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
 	return -1;
 }
 
+/* What the ext superblock at offset 1024 of fd (a persistent layer: a
+ * device or an image file of size bytes, 0 = don't check) says about its
+ * last shutdown, said to the user.  Returns 0 (usable), 1 (errors
+ * recorded, or no journal and not clean: use it read-only), -1 (no
+ * ext2/3/4 filesystem).  Call it before mounting: a mounted one always
+ * looks unclean. */
+int lr_check_ext(int fd, const char *what, unsigned long long size)
+{
+	uint8_t sb[1024];
+	struct lr_ext e;
+
+	if (pread(fd, sb, sizeof(sb), 1024) != (ssize_t)sizeof(sb)
+	 || lr_ext_super(sb, sizeof(sb), &e) != 0)
+		return -1;
+	if (size && e.bytes > size) {
+		bb_error_msg("%s: its ext filesystem claims %llu bytes, the file holds %llu: "
+				"truncated or damaged", what, e.bytes, size);
+		return -1;
+	}
+	if (e.errors) {
+		bb_error_msg("WARNING: the persistent layer %s has filesystem errors (the kernel "
+				"recorded them): using it READ-ONLY, this session's changes stay in RAM. "
+				"Repair it with e2fsck -f on another machine%s", what,
+				e.recover ? " (its journal is not replayed: what it shows may be stale)" : "");
+		return 1;
+	}
+	if (e.recover)
+		lr_log("the persistent layer %s was not cleanly unmounted (power cut?): "
+				"the kernel replays its journal now", what);
+	else if (!e.clean) {
+		/* no journal to replay: its bitmaps may be stale, and writing on
+		 * could overwrite what was saved before the cut */
+		bb_error_msg("WARNING: the persistent layer %s (ext2, no journal) was not cleanly "
+				"unmounted: using it READ-ONLY, this session's changes stay in RAM. Check "
+				"it with e2fsck -f on another machine (scripts/mkpersist makes ext4 with a "
+				"journal, which needs no check)", what);
+		return 1;
+	}
+	else
+		lr_debug("%s: cleanly unmounted last time", what);
+	return 0;
+}
+
+/* The driver for a read-write mount of a probed type: the ext4 driver
+ * serves ext2/3 (a kernel may have no other), ntfs3 serves NTFS */
+const char *lr_rw_fstype(const char *type)
+{
+	if (strcmp(type, "ext2") == 0 || strcmp(type, "ext3") == 0)
+		return "ext4";
+	if (strcmp(type, "ntfs") == 0)
+		return "ntfs3";
+	return type;
+}
+
 /* Is the persistent layer (rw=SPEC) on the media's own filesystem? */
 static int layer_on_media(const struct lr_opts *o, const char *dev)
 {
@@ -723,10 +777,19 @@ static int media_rw(const char *dev)
 			close(fd);
 	}
 	lr_release_media();
-	if (lr_mount_fs(dev, LR_MEDIA, strcmp(type, "ntfs") == 0 ? "ntfs3" : type,
-			MS_NODEV | MS_NOSUID) != 0) {
+	if (lr_mount_fs(dev, LR_MEDIA, lr_rw_fstype(type), MS_NODEV | MS_NOSUID) != 0) {
+		int e = errno;
+		if ((e == EROFS || e == EACCES)
+		 && lr_mount_fs(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID) == 0) {
+			/* a write-protected stick: boot, the layer read-only */
+			G.media_rw = -1;
+			lr_log("media and persistent layer on %s, which is write-protected: both "
+					"read-only, this session's changes stay in RAM", dev);
+			return 0;
+		}
+		errno = e;
 		bb_perror_msg("can't mount %s (%s) read-write for the media and the persistent layer%s",
-				dev, type, errno == ENODEV ? ": its driver is not in the initramfs "
+				dev, type, e == ENODEV ? ": its driver is not in the initramfs "
 				"(make EXTRA_MODULES=<its module>)" : "");
 		return -1;
 	}

@@ -159,7 +159,10 @@ static int under(const char *path, const char *dir)
 	return r && (*r == '/' || *r == '\0');
 }
 
-/* Unmount, or at least leave it read-only.  Returns 0 when it is gone. */
+/* Unmount, or (last_try) at least leave it read-only.  Returns 0 when it
+ * is gone, 1 when it stays, -1 when it stays writable: that one is not
+ * detached either (it would vanish from mountinfo while its filesystem
+ * stays writable), so the final report sees it. */
 static int release(const struct mnt *m, int last_try)
 {
 	if (umount2(m->mp, 0) == 0) {
@@ -167,50 +170,60 @@ static int release(const struct mnt *m, int last_try)
 		return 0;
 	}
 	if (!last_try)
-		return -1;
+		return 1;
 	/* still in use: no more writes, then out of the way */
 	if (mount(NULL, m->mp, NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0)
 		lr_log("%s (%s) is busy: remounted read-only", m->mp, m->source);
-	else if (m->rw && on_disk(m))
+	else if (m->rw && on_disk(m)) {
 		bb_perror_msg("WARNING: %s (%s) is busy and can't be made read-only", m->mp, m->source);
+		return -1;
+	}
 	if (umount2(m->mp, MNT_DETACH) == 0)
 		lr_log("detached %s", m->mp);
-	return -1;
+	return 1;
 }
 
-/* Unmount everything below dir (dir too when self), deepest first,
- * a few rounds while something still goes */
+static int in_scope(const struct mnt *m, const char *dir, int self)
+{
+	return under(m->mp, dir) && (self || strcmp(m->mp, dir) != 0);
+}
+
+/* Unmount everything below dir (dir too when self), deepest first, in
+ * rounds while something still goes (a lazily released file may take a
+ * moment: a round without progress waits 100 ms, three end it); what is
+ * left then is made read-only. */
 static void release_below(const char *dir, int self)
 {
-	int round, progress = 1;
+	unsigned n, i, left, round, stalls = 0;
+	struct mnt *v;
 
-	for (round = 0; progress && round < 5; round++) {
-		unsigned n, i;
-		struct mnt *v = read_mounts(&n);
+	for (round = 0; round < 16; round++) {
+		int progress = 0;
 
-		progress = 0;
+		v = read_mounts(&n);
+		left = 0;
 		for (i = n; i-- > 0; ) {
-			if (!under(v[i].mp, dir) || (!self && strcmp(v[i].mp, dir) == 0))
+			if (!in_scope(&v[i], dir, self))
 				continue;
 			if (release(&v[i], 0) == 0)
 				progress = 1;
+			else
+				left++;
 		}
 		free_mounts(v, n);
-		if (!progress && round < 4) {
-			/* the last references of a lazily released file may
-			 * take a moment */
+		if (!left)
+			return;
+		if (!progress) {
+			if (++stalls == 3)
+				break;
 			msleep(100);
-			progress = 1;
-			if (round == 3) {
-				v = read_mounts(&n);
-				for (i = n; i-- > 0; )
-					if (under(v[i].mp, dir) && (self || strcmp(v[i].mp, dir) != 0))
-						release(&v[i], 1);
-				free_mounts(v, n);
-				progress = 0;
-			}
 		}
 	}
+	v = read_mounts(&n);
+	for (i = n; i-- > 0; )
+		if (in_scope(&v[i], dir, self))
+			release(&v[i], 1);
+	free_mounts(v, n);
 }
 
 /* systemd's way: we are PID 1 in SD_DIR, the old root on /oldroot */
@@ -315,12 +328,18 @@ static int left_writable(void)
 {
 	unsigned n, i;
 	struct mnt *v = read_mounts(&n);
-	int bad = 0;
+	int bad = 0, file_ro = 1;
 
+	/* the filesystem in a persistence file: read-only (or gone) now? */
+	for (i = 0; i < n; i++)
+		if (strcmp(bb_basename(v[i].mp), "rwfile") == 0 && v[i].rw)
+			file_ro = 0;
 	for (i = 0; i < n; i++) {
+		const char *b = bb_basename(v[i].mp);
+
 		if (!v[i].rw || !on_disk(&v[i]))
 			continue;
-		if (strcmp(v[i].mp, LR_MEDIA) == 0 || strcmp(v[i].mp, LR_PERSIST) == 0)
+		if (file_ro && (strcmp(b, "media") == 0 || strcmp(b, "persist") == 0))
 			bb_error_msg("note: %s (%s) stays mounted read-write: the loop device of a "
 					"persistence file on it keeps it open (the root still runs from it). "
 					"The filesystem in that file is read-only now and all is synced; %s may "
@@ -334,6 +353,22 @@ static int left_writable(void)
 	return bad;
 }
 
+/* Did liveroot boot this system?  Its overlay is the root (or, after the
+ * pivot, /oldroot) */
+static int booted_by_liveroot(void)
+{
+	unsigned n, i;
+	struct mnt *v = read_mounts(&n);
+	int ours = 0;
+
+	for (i = 0; i < n; i++)
+		if ((strcmp(v[i].mp, "/") == 0 || strcmp(v[i].mp, "/oldroot") == 0)
+		 && strcmp(v[i].fstype, "overlay") == 0)
+			ours = 1;
+	free_mounts(v, n);
+	return ours && access(LR_DIR, F_OK) == 0;
+}
+
 static const char verbs[] ALIGN1 = "poweroff\0" "reboot\0" "halt\0" "kexec\0";
 
 int lr_shutdown_main(char **argv)
@@ -341,17 +376,25 @@ int lr_shutdown_main(char **argv)
 	static const int cmds[] = {
 		RB_POWER_OFF, RB_AUTOBOOT, RB_HALT_SYSTEM, 0x45584543 /* kexec */
 	};
-	int verb, dry = 0, pivoted, bad;
+	int verb, dry = 0, force = 0, pivoted, bad;
 	struct stat a, b;
 
-	if (argv[1] && strcmp(argv[1], "-n") == 0) {
-		dry = 1;
-		argv++;
+	for (; argv[1] && argv[1][0] == '-'; argv++) {
+		if (strcmp(argv[1], "-n") == 0)
+			dry = 1;
+		else if (strcmp(argv[1], "-f") == 0)
+			force = 1;
+		else
+			break;
 	}
 	verb = argv[1] ? index_in_strings(verbs, argv[1]) : -1;
 	if (verb < 0) {
 		bb_error_msg("shutdown: say poweroff, reboot, halt or kexec");
-		return EXIT_FAILURE;
+		if (getpid() != 1)
+			return EXIT_FAILURE;
+		/* PID 1 must not return: the kernel would panic */
+		verb = 0;
+		argv[1] = (char *)"poweroff";
 	}
 	/* (systemd leaves us /proc; another init too: mount it if not) */
 	if (access("/proc/self/mountinfo", R_OK) != 0) {
@@ -360,6 +403,13 @@ int lr_shutdown_main(char **argv)
 	}
 	pivoted = getpid() == 1 && stat("/oldroot", &a) == 0 && stat("/", &b) == 0
 		&& a.st_dev != b.st_dev;
+	/* run by hand on some other system, it would remount everything
+	 * read-only and reboot at once, no service stopped: refuse */
+	if (!pivoted && getpid() != 1 && !force && !booted_by_liveroot()) {
+		bb_error_msg("shutdown: this system was not booted by liveroot (no overlay root, "
+				"no " LR_DIR "): refusing; -f does it anyway, without stopping any service");
+		return EXIT_FAILURE;
+	}
 	if (dry) {
 		printf("shutdown %s: %s\n", argv[1], pivoted
 				? "unmount the old root (/oldroot) and the stack, then the media"
@@ -382,10 +432,12 @@ int lr_shutdown_main(char **argv)
 	bad = left_writable();
 	if (!bad)
 		lr_log("nothing is left mounted read-write: %s now", argv[1]);
-	if (reboot(cmds[verb]) != 0 && verb == 3) {
-		bb_simple_perror_msg("kexec (no kernel loaded?): rebooting instead");
-		reboot(RB_AUTOBOOT);
-	}
-	bb_simple_perror_msg("reboot()");
+	reboot(cmds[verb]);
+	bb_perror_msg("%s", argv[1]);
+	if (verb == 3)
+		bb_error_msg("kexec: no kernel loaded? rebooting instead");
+	/* PID 1 must not return; power off when even a reboot fails */
+	reboot(RB_AUTOBOOT);
+	reboot(RB_POWER_OFF);
 	return EXIT_FAILURE;
 }

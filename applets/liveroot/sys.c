@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <linux/loop.h>
+#include <linux/fs.h>
 #if defined(__NR_openat2)
 # include <linux/openat2.h>
 #endif
@@ -150,50 +151,6 @@ int lr_run(const char *const *argv)
 	return spawn_and_wait((char **)argv);
 }
 
-/* --- ext filesystems ------------------------------------------------- */
-
-/* What the ext superblock at offset 1024 of fd (a persistent layer: a
- * device or an image file of size bytes, 0 = don't check) says about its
- * last shutdown, said to the user.  Returns 0 (usable), 1 (errors
- * recorded, or no journal and not clean: use it read-only), -1 (no
- * ext2/3/4 filesystem).  Call it before mounting: a mounted one always
- * looks unclean. */
-int lr_check_ext(int fd, const char *what, unsigned long long size)
-{
-	uint8_t sb[1024];
-	struct lr_ext e;
-
-	if (pread(fd, sb, sizeof(sb), 1024) != (ssize_t)sizeof(sb)
-	 || lr_ext_super(sb, sizeof(sb), &e) != 0)
-		return -1;
-	if (size && e.bytes > size) {
-		bb_error_msg("%s: its ext filesystem claims %llu bytes, the file holds %llu: "
-				"truncated or damaged", what, e.bytes, size);
-		return -1;
-	}
-	if (e.errors) {
-		bb_error_msg("WARNING: the persistent layer %s has filesystem errors (the kernel "
-				"recorded them): using it READ-ONLY, this session's changes stay in RAM. "
-				"Repair it with e2fsck -f on another machine", what);
-		return 1;
-	}
-	if (e.recover)
-		lr_log("the persistent layer %s was not cleanly unmounted (power cut?): "
-				"the kernel replays its journal now", what);
-	else if (!e.clean) {
-		/* no journal to replay: its bitmaps may be stale, and writing on
-		 * could overwrite what was saved before the cut */
-		bb_error_msg("WARNING: the persistent layer %s (ext2, no journal) was not cleanly "
-				"unmounted: using it READ-ONLY, this session's changes stay in RAM. Check "
-				"it with e2fsck -f on another machine (scripts/mkpersist makes ext4 with a "
-				"journal, which needs no check)", what);
-		return 1;
-	}
-	else
-		lr_debug("%s: cleanly unmounted last time", what);
-	return 0;
-}
-
 /* --- loop devices ------------------------------------------------------ */
 
 /* Attach fd (from offset, sizelimit bytes, 0 = all; logical block size
@@ -229,7 +186,13 @@ int lr_loop_attach(int fd, const char *file, unsigned long long offset,
 		lfd = open(dev, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 		if (lfd < 0 && errno == ENOENT) {
 			/* devtmpfs may lag behind: make the node ourselves */
-			mknod(dev, S_IFBLK | 0600, makedev(7, n));
+			char sysdev[48], num[16];
+			unsigned ma = 7, mi = n;
+			snprintf(sysdev, sizeof(sysdev), "/sys/class/block/loop%d/dev", n);
+			/* (the minor is n << part_shift with max_part) */
+			if (lr_read_small(sysdev, num, sizeof(num)) > 0)
+				sscanf(num, "%u:%u", &ma, &mi);
+			mknod(dev, S_IFBLK | 0600, makedev(ma, mi));
 			lfd = open(dev, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 		}
 		if (lfd < 0) {
@@ -284,6 +247,12 @@ int lr_loop_attach(int fd, const char *file, unsigned long long offset,
 	return -1;
  ok:
 	close(ctl);
+	if (!ro) {
+		/* a read-only flag set by an earlier user (BLKROSET) survives
+		 * detach and attach: clear it */
+		int zero = 0;
+		ioctl(lfd, BLKROSET, &zero);
+	}
 	*dio = 0;
 	if (ioctl(lfd, LOOP_GET_STATUS64, &info) == 0)
 		*dio = !!(info.lo_flags & LO_FLAGS_DIRECT_IO);

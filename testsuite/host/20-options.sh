@@ -146,6 +146,11 @@ refuse "shutdown=maybe" "shutdown=maybe: use auto, yes or no" "liveroot.label=X 
 out=$("$BB" liveroot shutdown sometime 2>&1) && fail "liveroot shutdown WORD: refused" "exit 0: $out" ||
 	{ echo "$out" | grep -q "say poweroff, reboot, halt or kexec" && pass "liveroot shutdown WORD: refused, naming the verbs" ||
 	fail "liveroot shutdown WORD: refused" "$out"; }
-out=$("$BB" liveroot shutdown -n reboot 2>&1) && echo "$out" | grep -q "shutdown reboot: remount every writable filesystem read-only" &&
+# run by hand on a system liveroot did not boot (this host): refused
+out=$("$BB" liveroot shutdown reboot 2>&1) && fail "liveroot shutdown on a system liveroot did not boot: refused" "exit 0: $out" ||
+	{ echo "$out" | grep -q "this system was not booted by liveroot .*refusing; -f does it anyway" &&
+	pass "liveroot shutdown on a system liveroot did not boot: refused, nothing done" ||
+	fail "liveroot shutdown on a system liveroot did not boot: refused" "$out"; }
+out=$("$BB" liveroot shutdown -f -n reboot 2>&1) && echo "$out" | grep -q "shutdown reboot: remount every writable filesystem read-only" &&
 	pass "liveroot shutdown -n: says what it would do (not PID 1: remount read-only)" ||
 	fail "liveroot shutdown -n" "$out"

@@ -16,7 +16,7 @@ ext4 "$M/pm" "$M/pmedia.ext4" PMEDIA 16 >/dev/null
 attach "$M/pmedia.ext4" || { fail "losetup of a test medium"; exit 0; }
 media=$LOOP
 # stick DIR IMG: an ext4 stick with DIR's files
-stick() { rm -f "$2"; mkfs.ext4 -q -F -L PSTICK -d "$1" "$2" 32M; }
+stick() { rm -f "$2"; mkfs.ext4 -q -F -L PSTICK -d "$1" "$2" "${3:-32M}"; }
 # on_stick IMG PATH: PATH's bytes, from the stick image (debugfs, read-only)
 on_stick() { debugfs -R "cat $2" "$1" 2>/dev/null; }
 
@@ -42,7 +42,7 @@ attach "$M/pc.ext4"
 ns_prepare
 ns_liveroot pcreate "media=$media" "rw=$LOOP:/persist.img" rw.create=20M timeout=5
 has "rw.create=20M: the file is made (ext2) and used" "$TWORK/pcreate.out" \
-	"^R:log rw.create: made persist.img on /dev/loop[0-9]+: 20 MiB, ext2, in [0-9]+ ms" \
+	"^R:log rw.create: made persist.img on /dev/loop[0-9]+: 20 MiB, ext2 \(this initramfs has no ext4 template: no journal\), in [0-9]+ ms" \
 	"^R:mountinfo .* / / .* - overlay .*upperdir=/run/liveroot/rwfile/upper" "^R:end"
 detach "$LOOP"
 on_stick "$M/pc.ext4" /persist.img >"$TWORK/pcreate.img"
@@ -61,6 +61,50 @@ has "rw.create: the second boot uses the file it made" "$TWORK/pcreate2.out" \
 	"^R:log writable layer: persistent, the file persist.img" "^R:end"
 hasnt "... and does not make it again" "$TWORK/pcreate2.out" "rw.create: mak"
 detach "$LOOP"
+# with the initramfs's template (EXTRA_MODULES=ext4 puts it in): ext4 with a
+# journal, grown by the kernel; an unfinished file of an earlier boot (a
+# power cut while it was made) is removed first
+if persist_initramfs && [ -f "$M/initramfs-persist.img.stage/lib/liveroot/persist.ext4.xz" ]; then
+	rm -rf "$M/pt" && mkdir -p "$M/pt"
+	head -c 1M /dev/zero >"$M/pt/.layer.img.liveroot-new"
+	stick "$M/pt" "$M/pt.ext4" 256M
+	attach "$M/pt.ext4"
+	ns_prepare
+	mkdir -p "$R/lib/liveroot"
+	cp "$M/initramfs-persist.img.stage/lib/liveroot/persist.ext4.xz" "$R/lib/liveroot/"
+	ns_liveroot ptpl "media=$media" "rw=$LOOP:/layer.img" rw.create=200M timeout=5
+	detach "$LOOP"
+	# (growing it is an online resize: CAP_SYS_RESOURCE, which a boot has; a
+	# sandbox may not -- then the failure must be clean: qemu/80 grows it)
+	if grep -q "cap_sys_resource" <<EOC
+$(capsh --decode="$(sed -n 's/^CapEff:\t//p' /proc/self/status)" 2>/dev/null)
+EOC
+	then
+		has "rw.create with the template: ext4 with a journal, 200 MiB; an unfinished file removed first" "$TWORK/ptpl.out" \
+			"^R:log rw.create: removed an unfinished .layer.img.liveroot-new from an earlier boot" \
+			"^R:log rw.create: made layer.img on /dev/loop[0-9]+: 200 MiB, ext4 with a journal" \
+			"^R:mountinfo .* /run/liveroot/rwfile rw,.* - ext4 " "^R:end"
+		on_stick "$M/pt.ext4" /layer.img >"$TWORK/ptpl.img"
+		if e2fsck -fn "$TWORK/ptpl.img" >"$TWORK/ptpl.fsck" 2>&1 &&
+			dumpe2fs -h "$TWORK/ptpl.img" 2>/dev/null | grep -q "has_journal" &&
+			[ "$(dumpe2fs -h "$TWORK/ptpl.img" 2>/dev/null | sed -n 's/^Block count: *//p')" = 51200 ]; then
+			pass "... e2fsck finds it clean: ext4, a journal, grown to 51200 blocks of 4 KiB"
+		else
+			fail "... e2fsck finds it clean, journal, 200 MiB" "$(tail -3 "$TWORK/ptpl.fsck" | tr '\n' ' ')"
+		fi
+	else
+		has "rw.create that fails halfway (no CAP_SYS_RESOURCE here to grow it): said, rescue shell" "$TWORK/ptpl.out" \
+			"rw.create: removed an unfinished .layer.img.liveroot-new from an earlier boot" \
+			"rw.create: growing the filesystem to 51200 blocks: Operation not permitted" "^RESCUE"
+		debugfs -R "ls /" "$M/pt.ext4" 2>/dev/null | grep -q "layer.img" &&
+			fail "... no layer.img on the stick" "it exists" || pass "... no layer.img on the stick"
+	fi
+	debugfs -R "ls /" "$M/pt.ext4" 2>/dev/null | grep -q "liveroot-new" &&
+		fail "... no temporary file left on the stick" "$(debugfs -R 'ls /' "$M/pt.ext4" 2>/dev/null)" ||
+		pass "... no temporary file left on the stick"
+else
+	fail "the rw.create template in the initramfs with ext4" "not in $M/initramfs-persist.img.stage"
+fi
 # too big for the free space: refused, nothing left behind
 attach "$M/pc.ext4"
 ns_prepare

@@ -20,7 +20,7 @@ boot fat1 -u "$M/fat.img" -t 150 -a "liveroot.label=FATSTICK liveroot.rw=LABEL=F
 liveroot.rw.create=48M lrtest.write=/root/saved:from-boot-1 lrtest.shutdown=poweroff" || true
 has "FAT stick: the media is mounted read-write once, the file made and used" "$TWORK/fat1.log" \
 	"^R:log media and persistent layer on one filesystem \(/dev/sd[a-z], vfat\): mounted read-write once" \
-	"^R:log rw.create: made persist.img on /dev/sd[a-z]: 48 MiB, ext2" \
+	"^R:log rw.create: made persist.img on /dev/sd[a-z]: 48 MiB, ext4 with a journal" \
 	"^R:mountinfo .* / / .* - overlay .*upperdir=/run/liveroot/rwfile/upper" "^R:wrote /root/saved"
 has "FAT stick: the shutdown stage unmounts everything (PID 1 hands over to it)" "$TWORK/fat1.log" \
 	"^liveroot: unmounted /oldroot \(overlay\)" "^liveroot: unmounted /.liveroot/rwfile" \
@@ -44,6 +44,16 @@ else
 	fail "FAT stick afterwards: persist.img is there" "$(cat "$TWORK/fat.dir")"
 fi
 
+MTOOLS_SKIP_CHECK=1 mcopy -n -i "$M/fat.img" ::/persist.img "$TWORK/fat-persist.img" 2>/dev/null
+if e2fsck -fn "$TWORK/fat-persist.img" >"$TWORK/fat-persist.fsck" 2>&1 &&
+	dumpe2fs -h "$TWORK/fat-persist.img" 2>/dev/null | grep -q "^Filesystem features:.*has_journal" &&
+	[ "$(dumpe2fs -h "$TWORK/fat-persist.img" 2>/dev/null | sed -n 's/^Block count: *//p')" = 12288 ]; then
+	pass "FAT stick afterwards: e2fsck finds the layer clean (ext4, journal, grown to 48 MiB)"
+else
+	fail "FAT stick afterwards: e2fsck finds the layer clean" "$(tail -3 "$TWORK/fat-persist.fsck" | tr '\n' ' ')"
+fi
+rm -f "$TWORK/fat-persist.img"
+
 # refusals on FAT: a directory layer, a file over 4 GiB
 boot fat-dir -u "$M/fat.img" -t 150 -a "liveroot.label=FATSTICK liveroot.rw=LABEL=FATSTICK:/layerdir" || true
 has "FAT stick: a directory layer is refused, naming the way out" "$TWORK/fat-dir.log" \
@@ -64,7 +74,7 @@ if command -v mkfs.exfat >/dev/null; then
 liveroot.rw=LABEL=EXSTICK:/persist.img liveroot.rw.create=32M lrtest.write=/root/x:exfat-1 \
 lrtest.shutdown-child=poweroff" || true
 	has "exFAT stick: the file is made and used; shutdown as a child remounts read-only" "$TWORK/ex1.log" \
-		"^R:log rw.create: made persist.img on /dev/sd[a-z]: 32 MiB, ext2" "^R:wrote /root/x" \
+		"^R:log rw.create: made persist.img on /dev/sd[a-z]: 32 MiB, ext4 with a journal" "^R:wrote /root/x" \
 		"^liveroot: remounted / \(overlay\) read-only" \
 		"^liveroot: remounted /run/liveroot/rwfile \(/dev/loop[0-9]\) read-only"
 	boot ex2 -c "$MEDIUM" -u "$M/exfat.img" -t 150 -a "liveroot.label=LIVEROOT \
@@ -78,7 +88,7 @@ fi
 
 # --- ext4 disk, layer directory; shutdown as a child: nothing left read-write -----------
 rm -rf "$M/e4" && mkdir -p "$M/e4"
-ext4 "$M/e4" "$M/e4.img" E4LAYER 32
+ext4 "$M/e4" "$M/e4.img" E4LAYER 3072
 boot e41 -c "$MEDIUM" -d "$M/e4.img" -t 150 -a "liveroot.label=LIVEROOT liveroot.rw=LABEL=E4LAYER:/rw \
 lrtest.write=/root/y:ext4-1 lrtest.shutdown-child=reboot" || true
 has "ext4 layer directory: shutdown as a child leaves nothing read-write" "$TWORK/e41.log" \
@@ -102,7 +112,7 @@ if [ -f "$K2/vmlinuz" ] && command -v mkntfs >/dev/null; then
 lrtest.write=/root/n:ntfs-1 lrtest.shutdown=poweroff" || true
 	has "NTFS stick (ntfs3, 6.12): the file is made and used, everything unmounted at the end" "$TWORK/nt1.log" \
 		"^R:log mounted /dev/sd[a-z] \(ntfs3\) read-write on /run/liveroot/persist" \
-		"^R:log rw.create: made persist.img on /dev/sd[a-z]: 32 MiB, ext2" "^R:wrote /root/n" \
+		"^R:log rw.create: made persist.img on /dev/sd[a-z]: 32 MiB, ext4 with a journal" "^R:wrote /root/n" \
 		"^liveroot: nothing is left mounted read-write: poweroff now"
 	VMLINUZ=$K2/vmlinuz BOOT_INITRD=$M/initramfs-ntfs.img boot nt2 -c "$MEDIUM" -u "$M/ntfs.img" -t 150 \
 		-a "liveroot.label=LIVEROOT liveroot.rw=LABEL=NTSTICK:/persist.img lrtest.cat=/root/n" || true
@@ -110,3 +120,12 @@ lrtest.write=/root/n:ntfs-1 lrtest.shutdown=poweroff" || true
 else
 	fail "NTFS stick" "needs the 6.12 kernel ($K2) and mkntfs (ntfs-3g: make deps)"
 fi
+# a big persistence file: allocated at once (fallocate), the template grown by
+# the kernel to 2 GiB (16 block groups)
+boot e4big -c "$MEDIUM" -d "$M/e4.img" -t 150 -a "liveroot.label=LIVEROOT liveroot.rw=LABEL=E4LAYER:/big.img \
+liveroot.rw.create=2G lrtest.write=/root/z:big" || true
+has "rw.create=2G on ext4: made, grown by the kernel, used" "$TWORK/e4big.log" \
+	"^R:log rw.create: made big.img on /dev/vda: 2048 MiB, ext4 with a journal" \
+	"EXT4-fs \(loop[0-9]\): resized filesystem to 524288" "^R:wrote /root/z" \
+	"^R:df /dev/loop[0-9]+ +20[0-9]{5} "
+rm -f "$M/e4.img"
