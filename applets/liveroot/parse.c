@@ -32,13 +32,12 @@ void lr_unescape_octal(char *s)
 	*d = '\0';
 }
 
-/* Next space-separated field of *pp (NULL when there is none). */
+/* Next field of *pp: fields are separated by exactly one space, and may
+ * be empty (a mount whose source is ""); NULL at the end of the line. */
 static char *field(char **pp)
 {
 	char *p = *pp, *f;
 
-	while (*p == ' ')
-		p++;
 	if (!*p)
 		return NULL;
 	f = p;

@@ -27,6 +27,16 @@ intact ovl-rootfs "overlay with its layers on rootfs: refused before the wipe" \
 	"the overlay on /newroot: (lowerdir|upperdir|workdir)=/(lower|upper|work) is a directory of the initramfs"
 [ -f "$R/lower/sbin/init" ] && [ -d "$R/upper" ] && pass "overlay on rootfs: its layers are still there" ||
 	fail "overlay on rootfs: its layers are still there"
+# the same overlay mounted with an empty source: mountinfo then has two
+# spaces in a row (was: the parser took the options for the source and saw
+# no layers at all, and the wipe went ahead)
+ns_prepare
+mkdir -p "$R/lower" "$R/upper" "$R/work"
+cp -a "$NEW/." "$R/lower/"
+PRE='umount "$R/newroot"; '"$BB"' mount -t overlay "" -o lowerdir=/lower,upperdir=/upper,workdir=/work /newroot'
+ns_run ovl-nosource $C /newroot /sbin/init
+intact ovl-nosource "overlay with an empty source and its layers on rootfs: refused before the wipe" \
+	"the overlay on /newroot: (lowerdir|upperdir|workdir)=/(lower|upper|work) is a directory of the initramfs"
 
 # only the upper layer on rootfs
 ns_prepare
