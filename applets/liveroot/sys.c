@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <linux/loop.h>
 #include <linux/fs.h>
+#include <linux/stat.h>
 #if defined(__NR_openat2)
 # include <linux/openat2.h>
 #endif
@@ -412,6 +413,24 @@ int lr_open_in_root(int rootfd, const char *path, int flags)
 	return walk_in_root(rootfd, path, flags);
 }
 
+/* Are the files open on a and b (fstat'ed into sa, sb) on one mount?
+ * The mount ID says so where the kernel has it (5.8+): btrfs gives each
+ * subvolume its own st_dev, yet they are one filesystem, one mount.
+ * Older kernels: the device number. */
+static int same_mount(int a, const struct stat *sa, int b, const struct stat *sb)
+{
+#if defined(__NR_statx) && defined(STATX_MNT_ID)
+	struct statx xa, xb;
+
+	if (syscall(__NR_statx, a, "", AT_EMPTY_PATH, STATX_MNT_ID, &xa) == 0
+	 && syscall(__NR_statx, b, "", AT_EMPTY_PATH, STATX_MNT_ID, &xb) == 0
+	 && (xa.stx_mask & xb.stx_mask & STATX_MNT_ID)
+	)
+		return xa.stx_mnt_id == xb.stx_mnt_id;
+#endif
+	return sa->st_dev == sb->st_dev;
+}
+
 /* A file on mounted media (base: the mount point, path: absolute on the
  * media): resolved inside the media only, and it must be a non-empty
  * regular file of that filesystem -- not a directory, FIFO or device, not
@@ -430,9 +449,9 @@ int lr_open_media_file(const char *base, const char *path, const char *what)
 		return -1;
 	}
 	fd = lr_open_in_root(bfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-	close(bfd);
 	if (fd < 0) {
 		bb_perror_msg("%s %s (on the media, symlinks resolved inside it)", what, path);
+		close(bfd);
 		return -1;
 	}
 	if (fstat(fd, &st) != 0)
@@ -443,7 +462,7 @@ int lr_open_media_file(const char *base, const char *path, const char *what)
 				: S_ISLNK(st.st_mode) ? "a symlink" : "a device or socket");
 		goto bad;
 	}
-	if (st.st_dev != bst.st_dev) {
+	if (!same_mount(fd, &st, bfd, &bst)) {
 		bb_error_msg("%s %s is not on the media's filesystem: refusing it", what, path);
 		goto bad;
 	}
@@ -451,9 +470,11 @@ int lr_open_media_file(const char *base, const char *path, const char *what)
 		bb_error_msg("%s %s on the media is empty (0 bytes)", what, path);
 		goto bad;
 	}
+	close(bfd);
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
  bad:
+	close(bfd);
 	close(fd);
 	return -1;
 }
@@ -467,13 +488,14 @@ int lr_open_dir_beneath(const char *base, const char *rel, int create)
 {
 	char *buf = xstrdup(rel), *rest = buf, *comp;
 	struct stat bst, st;
-	int cur, fd;
+	int cur, fd, bfd = -1;
 
 	cur = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cur < 0 || fstat(cur, &bst) != 0) {
 		bb_perror_msg("%s", base);
 		goto fail;
 	}
+	bfd = dup(cur);
 	while ((comp = strsep(&rest, "/")) != NULL) {
 		if (!comp[0] || strcmp(comp, ".") == 0)
 			continue;
@@ -504,14 +526,17 @@ int lr_open_dir_beneath(const char *base, const char *rel, int create)
 		}
 		close(cur);
 		cur = fd;
-		if (fstat(cur, &st) != 0 || st.st_dev != bst.st_dev) {
+		if (fstat(cur, &st) != 0 || bfd < 0 || !same_mount(cur, &st, bfd, &bst)) {
 			bb_error_msg("%s in %s/%s is on another filesystem: refusing it", comp, base, rel);
 			goto fail;
 		}
 	}
+	close(bfd);
 	free(buf);
 	return cur;
  fail:
+	if (bfd >= 0)
+		close(bfd);
 	if (cur >= 0)
 		close(cur);
 	free(buf);

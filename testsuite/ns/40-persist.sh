@@ -207,3 +207,22 @@ ns_prepare
 ns_liveroot sd-no "media=$media" "rw=$LOOP:/layer" shutdown=no timeout=5
 hasnt "shutdown=no: not installed" "$TWORK/sd-no.out" "^R:exec /run/initramfs/shutdown"
 detach "$LOOP"
+
+# --- a layer directory in a btrfs subvolume (its own st_dev, yet the same
+# filesystem: was refused as "on another filesystem") ---------------------------------
+if command -v mkfs.btrfs >/dev/null && grep -qw btrfs /proc/filesystems; then
+	img=$M/psub.btrfs
+	rm -f "$img"; truncate -s 320M "$img"
+	mkfs.btrfs -q -L PSUB "$img" >/dev/null 2>&1
+	mkdir -p "$M/mnt-sub"
+	mount -o loop "$img" "$M/mnt-sub" && btrfs -q subvolume create "$M/mnt-sub/@persist" >/dev/null &&
+		umount "$M/mnt-sub"
+	attach "$img"
+	ns_prepare
+	ns_liveroot psub "media=$media" "rw=$LOOP:/@persist/layer" timeout=5
+	has "a layer directory inside a btrfs subvolume is accepted" "$TWORK/psub.out" \
+		"^R:mountinfo .* / / .* - overlay .*upperdir=/run/liveroot/persist/@persist/layer/upper" "^R:end"
+	detach "$LOOP"
+else
+	fail "btrfs subvolume layer" "mkfs.btrfs or the host's btrfs missing"
+fi
