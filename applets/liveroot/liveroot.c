@@ -19,6 +19,7 @@
 //config:	select FEATURE_VOLUMEID_XFS
 //config:	select FEATURE_VOLUMEID_EXFAT
 //config:	select FEATURE_VOLUMEID_NTFS
+//config:	select FEATURE_SEAMLESS_XZ
 //config:	help
 //config:	The whole stage of an initramfs for live media: wait for the boot
 //config:	media (by label, UUID or device, loading drivers by modalias),

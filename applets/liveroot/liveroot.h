@@ -101,7 +101,7 @@ struct globals {
 	G.log_fd = -1; \
 } while (0)
 
-/* sys.c: system helpers (the lowest layer) */
+/* sys.c: system helpers (the lowest layer, with memlog.c) */
 void lr_shell(const char *why);
 void lr_rescue(const char *why) NORETURN;
 void lr_on_die(void);

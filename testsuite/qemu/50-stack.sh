@@ -95,8 +95,8 @@ vfat "$M/empty" "$M/vfat-persist.img" VFATP 0000ABCD 8 2>/dev/null ||
 	{ mkfs.vfat -n VFATP -C "$M/vfat-persist.img" 8192 >/dev/null; }
 boot persist-vfat -c "$MEDIUM" -d "$M/vfat-persist.img" -t 150 \
 	-a "liveroot.label=LIVEROOT liveroot.rw=LABEL=VFATP" || true
-has "persistent rw on vfat: refused with the reason" "$TWORK/persist-vfat.log" \
-	"is vfat: it can't hold an overlay upper layer" "rescue shell"
+has "persistent directory layer on vfat: refused with the reason and the way out" "$TWORK/persist-vfat.log" \
+	"liveroot on /dev/vda is missing, and vfat can't hold a directory layer: make a persistence file" "rescue shell"
 boot persist-missing -c "$MEDIUM" -t 150 -a "liveroot.label=LIVEROOT liveroot.rw=LABEL=NOPE liveroot.timeout=2" || true
 has "persistent layer missing: no boot without it (nothing written elsewhere)" "$TWORK/persist-missing.log" \
 	"the persistent layer rw=LABEL=NOPE is not there" "rescue shell"
