@@ -154,6 +154,14 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	if (lr_mount_run() != 0)
 		lr_rescue("can't set up " LR_RUN);
 	lr_memlog("start");
+	if (o->peer_notes) {
+		/* how the boot entry's dracut words were understood */
+		char *n = xstrdup(o->peer_notes), *l, *q = n;
+		while ((l = strsep(&q, "\n")) != NULL)
+			if (*l)
+				lr_log("peer word: %s", l);
+		free(n);
+	}
 	if (o->modules) {
 		lr_modprobe(o->modules);
 		lr_memlog("modules");

@@ -68,6 +68,7 @@ struct lr_opts {
 	const char *rw_dir;     /* persistent: directory or image file on it */
 	unsigned long long rw_create; /* persistent: make that file, this size, if missing */
 	unsigned shutdown;      /* SHUTDOWN_*: /run/initramfs/shutdown */
+	char *peer_notes;       /* how the peers' words were understood, lines */
 	const char *verify_hex; /* verify=sha256:HEX */
 	const char *modules;    /* extra modules, comma separated */
 	const char *console;    /* console for init */

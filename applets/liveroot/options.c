@@ -374,6 +374,146 @@ static char *next_word(char **pp)
 	return w;
 }
 
+/* --- the peers' words ---------------------------------------------------------
+ * Boot entries written for dracut's dmsquash-live keep working: their words
+ * are translated into liveroot's own (NAME=VALUE, applied before the
+ * liveroot.* words, which win).  What each became, or that it is not
+ * supported, is noted for `liveroot -n` and the log. */
+
+enum { PW_VALUE, PW_FLAG, PW_IGNORE };
+struct peer_word {
+	const char *word;       /* "rd.live.ram" matches it alone or with =VALUE */
+	const char *name;       /* liveroot's parameter, or a note */
+	unsigned char kind;
+};
+static const struct peer_word peer_words[] = {
+	{ "iso-scan/filename",        "iso",   PW_VALUE },
+	{ "rd.live.ram",              "toram", PW_FLAG },
+	{ "rd.live.image",            "the image boot liveroot always does", PW_IGNORE },
+	{ "rd.live.overlay.overlayfs", "the overlayfs liveroot always uses", PW_IGNORE },
+	{ "rd.live.check",            NULL, PW_IGNORE },
+	{ "rd.live.overlay.readonly", NULL, PW_IGNORE },
+	{ "rd.live.overlay.reset",    NULL, PW_IGNORE },
+	{ "rd.live.overlay.thin",     NULL, PW_IGNORE },
+	{ "rd.writable.fsimg",        NULL, PW_IGNORE },
+	{ "rd.live.squashimg",        NULL, PW_VALUE },   /* with rd.live.dir: image= */
+	{ "rd.live.dir",              NULL, PW_VALUE },
+	{ "rd.live.overlay.size",     NULL, PW_VALUE },   /* rw=tmpfs:NM */
+	{ "rd.live.overlay",          NULL, PW_VALUE },   /* rw=DEV[:PATH] */
+};
+
+struct peers {
+	char *note;             /* what was understood, one line each */
+	const char *dir, *img, *size, *overlay;
+	int live;               /* root=live: seen: dracut's layout by default */
+};
+
+/* line: malloced, taken */
+static void peer_note(struct peers *pp, char *line)
+{
+	char *n = xasprintf("%s%s\n", pp->note ? pp->note : "", line);
+
+	free(pp->note);
+	free(line);
+	pp->note = n;
+}
+
+/* One liveroot NAME=VALUE from a peer's word, applied and noted */
+static int peer_apply(struct lr_opts *o, struct peers *pp, const char *word,
+		const char *name, const char *value)
+{
+	char *arg = xasprintf("%s=%s", name, value);
+
+	peer_note(pp, xasprintf("%s -> %s", word, arg));
+	return apply(o, arg, word);
+}
+
+/* A word of the kernel command line: a peer's?  Returns 0 (handled or
+ * not a peer's), -1 (a bad value). */
+static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
+{
+	const struct peer_word *pw;
+	char *eq = strchr(w, '=');
+	size_t wl = eq ? (size_t)(eq - w) : strlen(w);
+	const char *v = eq ? eq + 1 : NULL;
+
+	if (is_prefixed_with(w, "root=live:")) {
+		/* dracut: root=live:LABEL=x | CDLABEL=x | UUID=x | /dev/x */
+		const char *d = w + 10;
+		char *spec = is_prefixed_with(d, "CDLABEL=") ? xasprintf("LABEL=%s", d + 8) : xstrdup(d);
+		pp->live = 1;
+		return peer_apply(o, pp, w, "media", spec);
+	}
+	for (pw = peer_words; pw < peer_words + ARRAY_SIZE(peer_words); pw++) {
+		if (strlen(pw->word) != wl || strncmp(w, pw->word, wl) != 0)
+			continue;
+		if (pw->kind == PW_IGNORE) {
+			if (pw->name)
+				peer_note(pp, xasprintf("%s: accepted (%s)", w, pw->name));
+			else
+				peer_note(pp, xasprintf("%s: not supported, ignored", w));
+			return 0;
+		}
+		if (pw->kind == PW_FLAG) {
+			/* NAME alone or NAME=1: on */
+			if (v && strcmp(v, "1") != 0 && strcmp(v, "yes") != 0) {
+				peer_note(pp, xasprintf("%s: off", w));
+				return 0;
+			}
+			return peer_apply(o, pp, w, pw->name, "yes");
+		}
+		if (!v || !*v) {
+			peer_note(pp, xasprintf("%s: needs a value, ignored", w));
+			return 0;
+		}
+		if (pw->name)
+			return peer_apply(o, pp, w, pw->name, v);
+		/* combined below, once every word is seen */
+		if (strcmp(pw->word, "rd.live.dir") == 0)
+			pp->dir = v;
+		else if (strcmp(pw->word, "rd.live.squashimg") == 0)
+			pp->img = v;
+		else if (strcmp(pw->word, "rd.live.overlay.size") == 0)
+			pp->size = v;
+		else
+			pp->overlay = v;
+		return 0;
+	}
+	return 0;
+}
+
+/* The words that combine: dracut's image path and overlay */
+static int peer_finish(struct lr_opts *o, struct peers *pp)
+{
+	int bad = 0;
+
+	if (pp->live || pp->dir || pp->img) {
+		const char *d = pp->dir ? pp->dir : "LiveOS";
+		char *img;
+		while (*d == '/')
+			d++;
+		img = xasprintf("/%s/%s", d, pp->img ? pp->img : "squashfs.img");
+		bad |= peer_apply(o, pp, "rd.live.dir/rd.live.squashimg (dracut's layout)", "image", img);
+		free(img);
+	}
+	if (pp->overlay) {
+		/* DEV[:PATH] -- dracut's default path is not liveroot's: name it */
+		char *ov = xasprintf("rd.live.overlay=%s", pp->overlay);
+		char *spec = is_prefixed_with(pp->overlay, "CDLABEL=")
+			? xasprintf("LABEL=%s", pp->overlay + 8) : xstrdup(pp->overlay);
+		bad |= peer_apply(o, pp, ov, "rw", spec);
+		free(spec);
+		free(ov);
+	} else if (pp->size) {
+		char *sz = xasprintf("tmpfs:%sM", pp->size);
+		char *w = xasprintf("rd.live.overlay.size=%s", pp->size);
+		bad |= peer_apply(o, pp, w, "rw", sz);
+		free(w);
+		free(sz);
+	}
+	return bad;
+}
+
 /* Arguments, then the kernel command line (kept: values point into it) */
 int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline)
 {
@@ -393,13 +533,43 @@ int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline)
 	for (; *argv; argv++)
 		bad |= apply(o, xstrdup(*argv), "argument");
 
-	/* The kernel command line wins. */
+	/* The kernel command line wins: the peers' words first (dracut's
+	 * root=live:..., rd.live.*), then liveroot's own, which win over them */
+	{
+		struct peers pp;
+		char *copy = xstrdup(cmdline);
+
+		memset(&pp, 0, sizeof(pp));
+		p = copy;
+		while ((w = next_word(&p)) != NULL && strcmp(w, "--") != 0)
+			bad |= peer_word(o, &pp, w);
+		bad |= peer_finish(o, &pp);
+		o->peer_notes = pp.note;
+		/* (copy stays: values point into it) */
+	}
 	p = cmdline;
 	while ((w = next_word(&p)) != NULL) {
 		if (strcmp(w, "--") == 0)
 			break; /* the rest is for init */
 		if (is_prefixed_with(w, "liveroot.")) {
 			lr_init |= is_prefixed_with(w, "liveroot.init=") != NULL;
+			/* over a peer's word for the same parameter: it wins, said */
+			if (o->peer_notes && strchr(w, '=')) {
+				char *key = xasprintf("-> %.*s=", (int)(strchr(w, '=') - w - 9), w + 9);
+				char *hit = strstr(o->peer_notes, key);
+				if (hit) {
+					char *eol = strchrnul(hit, '\n');
+					char *bol = hit;
+					char *n;
+					while (bol > o->peer_notes && bol[-1] != '\n')
+						bol--;
+					n = xasprintf("%s%s wins over %.*s\n", o->peer_notes, w,
+							(int)(eol - bol), bol);
+					free(o->peer_notes);
+					o->peer_notes = n;
+				}
+				free(key);
+			}
 			bad |= apply(o, w + 9, "kernel command line");
 		} else if (is_prefixed_with(w, "init=")) {
 			plain_init = w;
@@ -443,6 +613,14 @@ int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file)
 void lr_print_options(const struct lr_opts *o)
 {
 	unsigned i;
+
+	if (o->peer_notes) {
+		char *n = xstrdup(o->peer_notes), *l, *q = n;
+		while ((l = strsep(&q, "\n")) != NULL)
+			if (*l)
+				printf("peer: %s\n", l);
+		free(n);
+	}
 
 #define S(x) ((x) ? (x) : "")
 	printf("media=%s\niso=%s\nimage=%s\n", S(o->media), S(o->iso), o->image);

@@ -154,3 +154,28 @@ out=$("$BB" liveroot shutdown reboot 2>&1) && fail "liveroot shutdown on a syste
 out=$("$BB" liveroot shutdown -f -n reboot 2>&1) && echo "$out" | grep -q "shutdown reboot: remount every writable filesystem read-only" &&
 	pass "liveroot shutdown -n: says what it would do (not PID 1: remount read-only)" ||
 	fail "liveroot shutdown -n" "$out"
+
+# --- dracut's words (dmsquash-live), translated; liveroot.* wins ---------------------
+peer() { # NAME PATTERN CMDLINE: -n succeeds and prints a line matching PATTERN
+	n=$1 pat=$2; printf '%s\n' "$3" >"$cl"
+	out=$("$BB" liveroot -n -C "$cl" 2>&1) && echo "$out" | grep -qE -- "$pat" && pass "$n" ||
+		fail "$n" "$(echo "$out" | grep -E 'peer|^media|^image|^rw|^toram|^iso|liveroot:' | tr '\n' ' ')"
+}
+expect "dracut root=live:CDLABEL= is the media" "media=LABEL=Fedora-WS" "root=live:CDLABEL=Fedora-WS rd.live.image"
+expect "dracut root=live:UUID=" "media=UUID=2024-05-01-12-00-00-00" "root=live:UUID=2024-05-01-12-00-00-00"
+expect "dracut root=live: means dracut's layout" "image=/LiveOS/squashfs.img" "root=live:LABEL=L"
+expect "dracut rd.live.dir + rd.live.squashimg" "image=/Custom/rootfs.sfs" "root=live:LABEL=L rd.live.dir=/Custom rd.live.squashimg=rootfs.sfs"
+expect "dracut rd.live.ram" "toram=yes" "root=live:LABEL=L rd.live.ram"
+expect "dracut rd.live.ram=0" "toram=no" "root=live:LABEL=L rd.live.ram=0"
+expect "dracut rd.live.overlay.size (MiB)" "rw_size=512M" "root=live:LABEL=L rd.live.overlay.size=512"
+expect "dracut rd.live.overlay=DEV:PATH is a persistent layer" "rw_dir=LiveOS/overlay" "root=live:LABEL=L rd.live.overlay=LABEL=P:/LiveOS/overlay"
+expect "dracut iso-scan/filename" "iso=/isos/live.iso" "root=live:LABEL=L iso-scan/filename=/isos/live.iso"
+expect "liveroot.* wins over a dracut word" "image=/mine.sfs" "root=live:LABEL=L rd.live.squashimg=x.img liveroot.image=/mine.sfs"
+peer "... and the conflict is said" "^peer: liveroot.image=/mine.sfs wins over rd.live.dir/rd.live.squashimg" \
+	"root=live:LABEL=L rd.live.squashimg=x.img liveroot.image=/mine.sfs"
+peer "-n shows how each dracut word was understood" "^peer: root=live:CDLABEL=F -> media=LABEL=F$" "root=live:CDLABEL=F rd.live.image"
+peer "a dracut word liveroot does not support is listed, not silently ignored" \
+	"^peer: rd.live.check: not supported, ignored$" "root=live:CDLABEL=F rd.live.check"
+expect "root= that is not root=live: is not liveroot's" "media=LABEL=X" "root=/dev/sda1 liveroot.label=X"
+refuse "a bad value in a dracut word is refused like liveroot's own" "iso=isos/x.iso: need an absolute path" \
+	"root=live:LABEL=L iso-scan/filename=isos/x.iso"
