@@ -11,6 +11,7 @@
 
 #include "libbb.h"
 #include "liveroot.h"
+#include <sys/utsname.h>
 
 /* Parameter names, in the order of the switch below. */
 static const char param_names[] ALIGN1 =
@@ -400,12 +401,33 @@ static const struct peer_word peer_words[] = {
 	{ "rd.live.dir",              NULL, PW_VALUE },
 	{ "rd.live.overlay.size",     NULL, PW_VALUE },   /* rw=tmpfs:NM */
 	{ "rd.live.overlay",          NULL, PW_VALUE },   /* rw=DEV[:PATH] */
+	/* archiso (mkinitcpio-archiso) */
+	{ "archisolabel",             NULL, PW_VALUE },   /* media=LABEL=x, archiso's layout */
+	{ "archisodevice",            NULL, PW_VALUE },   /* media=DEV */
+	{ "archisobasedir",           NULL, PW_VALUE },   /* image=/DIR/ARCH/airootfs.sfs */
+	{ "img_dev",                  NULL, PW_VALUE },   /* media=DEV (with img_loop) */
+	{ "img_loop",                 "iso", PW_VALUE },
+	{ "copytoram",                NULL, PW_VALUE },   /* y|n|auto */
+	{ "cow_spacesize",            NULL, PW_VALUE },   /* rw=tmpfs:SIZE */
+	{ "cow_label",                NULL, PW_VALUE },   /* rw=LABEL=x:DIR */
+	{ "cow_device",               NULL, PW_VALUE },   /* rw=DEV:DIR */
+	{ "cow_directory",            NULL, PW_VALUE },
+	{ "archisosearchuuid",        NULL, PW_IGNORE },
+	{ "archisosearchfilename",    NULL, PW_IGNORE },
+	{ "copytoram_size",           NULL, PW_IGNORE },
+	{ "checksum",                 NULL, PW_IGNORE },  /* airootfs.sha512: liveroot does sha256 */
+	{ "verify",                   NULL, PW_IGNORE },
+	{ "archiso_http_srv",         NULL, PW_IGNORE },
+	{ "archiso_nbd_srv",          NULL, PW_IGNORE },
+	{ "archiso_nfs_srv",          NULL, PW_IGNORE },
 };
 
 struct peers {
 	char *note;             /* what was understood, one line each */
 	const char *dir, *img, *size, *overlay;
 	int live;               /* root=live: seen: dracut's layout by default */
+	/* archiso */
+	const char *alabel, *adev, *abase, *imgdev, *toram, *cowsize, *cowdev, *cowdir;
 };
 
 /* line: malloced, taken */
@@ -469,7 +491,23 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 		if (pw->name)
 			return peer_apply(o, pp, w, pw->name, v);
 		/* combined below, once every word is seen */
-		if (strcmp(pw->word, "rd.live.dir") == 0)
+		if (strcmp(pw->word, "archisolabel") == 0)
+			pp->alabel = v;
+		else if (strcmp(pw->word, "archisodevice") == 0)
+			pp->adev = v;
+		else if (strcmp(pw->word, "archisobasedir") == 0)
+			pp->abase = v;
+		else if (strcmp(pw->word, "img_dev") == 0)
+			pp->imgdev = v;
+		else if (strcmp(pw->word, "copytoram") == 0)
+			pp->toram = v;
+		else if (strcmp(pw->word, "cow_spacesize") == 0)
+			pp->cowsize = v;
+		else if (strcmp(pw->word, "cow_label") == 0 || strcmp(pw->word, "cow_device") == 0)
+			pp->cowdev = w;  /* the whole word: which of the two */
+		else if (strcmp(pw->word, "cow_directory") == 0)
+			pp->cowdir = v;
+		else if (strcmp(pw->word, "rd.live.dir") == 0)
 			pp->dir = v;
 		else if (strcmp(pw->word, "rd.live.squashimg") == 0)
 			pp->img = v;
@@ -482,10 +520,81 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 	return 0;
 }
 
-/* The words that combine: dracut's image path and overlay */
+/* archiso's words, combined: media, image path, copy to RAM, cow */
+static int archiso_finish(struct lr_opts *o, struct peers *pp)
+{
+	struct utsname u;
+	const char *arch;
+	char *v;
+	int bad = 0;
+
+	if (!pp->alabel && !pp->adev && !pp->abase && !pp->imgdev && !pp->toram
+	 && !pp->cowsize && !pp->cowdev)
+		return 0;
+	/* airootfs is built for one architecture: its directory */
+	arch = uname(&u) == 0 ? u.machine : "x86_64";
+	if (strcmp(arch, "i586") == 0 || strcmp(arch, "i486") == 0)
+		arch = "i686";
+	if (pp->imgdev || pp->adev) {
+		char *w = xasprintf("%s=%s", pp->imgdev ? "img_dev" : "archisodevice",
+				pp->imgdev ? pp->imgdev : pp->adev);
+		bad |= peer_apply(o, pp, w, "media", pp->imgdev ? pp->imgdev : pp->adev);
+		free(w);
+	} else if (pp->alabel) {
+		char *w = xasprintf("archisolabel=%s", pp->alabel);
+		v = xasprintf("LABEL=%s", pp->alabel);
+		bad |= peer_apply(o, pp, w, "media", v);
+		free(v);
+		free(w);
+	}
+	if (pp->alabel || pp->adev || pp->abase) {
+		const char *b = pp->abase ? pp->abase : "arch";
+		while (*b == '/')
+			b++;
+		v = xasprintf("/%s/%s/airootfs.sfs", b, arch);
+		bad |= peer_apply(o, pp, "archisobasedir (archiso's layout)", "image", v);
+		free(v);
+	}
+	if (pp->toram) {
+		static const char yn[] ALIGN1 = "y\0" "n\0" "auto\0";
+		int i = index_in_strings(yn, pp->toram);
+		char *w = xasprintf("copytoram=%s", pp->toram);
+		if (i < 0)
+			peer_note(pp, xasprintf("%s: use y, n or auto; ignored", w));
+		else
+			bad |= peer_apply(o, pp, w, "toram", i == 0 ? "yes" : i == 1 ? "no" : "auto");
+		free(w);
+	}
+	if (pp->cowdev) {
+		/* archiso keeps upperdir/workdir in DIR; liveroot upper/work:
+		 * an archiso cow directory is not taken over, a new layer is made */
+		const char *d = pp->cowdir;
+		char *dflt = NULL, *spec;
+		if (!d)
+			d = dflt = xasprintf("persistent_%s/%s", pp->alabel ? pp->alabel : "archiso", arch);
+		while (*d == '/')
+			d++;
+		spec = is_prefixed_with(pp->cowdev, "cow_label=")
+			? xasprintf("LABEL=%s:%s", pp->cowdev + 10, d)
+			: xasprintf("%s:%s", pp->cowdev + 11, d);
+		bad |= peer_apply(o, pp, pp->cowdev, "rw", spec);
+		free(spec);
+		free(dflt);
+	} else if (pp->cowsize) {
+		char *w = xasprintf("cow_spacesize=%s", pp->cowsize);
+		/* archiso: 256M, 1G, 50% -- tmpfs size syntax, as liveroot's */
+		v = xasprintf("tmpfs:%s", pp->cowsize);
+		bad |= peer_apply(o, pp, w, "rw", v);
+		free(v);
+		free(w);
+	}
+	return bad;
+}
+
+/* The words that combine: dracut's image path and overlay; archiso's */
 static int peer_finish(struct lr_opts *o, struct peers *pp)
 {
-	int bad = 0;
+	int bad = archiso_finish(o, pp);
 
 	if (pp->live || pp->dir || pp->img) {
 		const char *d = pp->dir ? pp->dir : "LiveOS";

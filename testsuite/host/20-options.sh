@@ -179,3 +179,18 @@ peer "a dracut word liveroot does not support is listed, not silently ignored" \
 expect "root= that is not root=live: is not liveroot's" "media=LABEL=X" "root=/dev/sda1 liveroot.label=X"
 refuse "a bad value in a dracut word is refused like liveroot's own" "iso=isos/x.iso: need an absolute path" \
 	"root=live:LABEL=L iso-scan/filename=isos/x.iso"
+
+# --- archiso's words (mkinitcpio-archiso) ---------------------------------------------
+arch=$(uname -m)
+expect "archiso archisolabel= is the media" "media=LABEL=ARCH_202611" "archisobasedir=arch archisolabel=ARCH_202611"
+expect "archiso layout: BASEDIR/ARCH/airootfs.sfs" "image=/arch/$arch/airootfs.sfs" "archisolabel=ARCH_202611"
+expect "archiso archisobasedir=" "image=/myarch/$arch/airootfs.sfs" "archisobasedir=myarch archisolabel=X"
+expect "archiso img_dev + img_loop: an ISO file on a disk" "iso=/isos/archlinux.iso" "img_dev=/dev/sda2 img_loop=/isos/archlinux.iso archisolabel=X"
+expect "archiso img_dev is the media" "media=/dev/sda2" "img_dev=/dev/sda2 img_loop=/isos/archlinux.iso archisolabel=X"
+expect "archiso copytoram=y" "toram=yes" "archisolabel=X copytoram=y"
+expect "archiso copytoram=auto" "toram=auto" "archisolabel=X copytoram=auto"
+expect "archiso cow_spacesize=" "rw_size=512M" "archisolabel=X cow_spacesize=512M"
+expect "archiso cow_label= (default cow_directory)" "rw_dir=persistent_X/$arch" "archisolabel=X cow_label=P"
+expect "archiso cow_device= + cow_directory=" "rw_dir=mycow" "archisolabel=X cow_device=/dev/sdb1 cow_directory=/mycow"
+peer "archiso checksum=y (sha512) is listed as not supported" "^peer: checksum=y: not supported, ignored$" "archisolabel=X checksum=y"
+expect "liveroot.* wins over archiso's words" "toram=no" "archisolabel=X copytoram=y liveroot.toram=no"

@@ -22,3 +22,23 @@ up dracut2 && has "dracut rd.live.ram: copied to RAM, the media released" "$TWOR
 	"^R:log peer word: rd.live.ram -> toram=yes" "^R:log released the media" ||
 	fail "dracut rd.live.ram boots" "$(grep -E 'liveroot:' "$TWORK/dracut2.log" | tail -4 | tr '\n' ' ')"
 rm -rf "$M/dracut" "$M/dracut.iso"
+
+# archiso's layout (/arch/x86_64/airootfs.sfs) and words
+rm -rf "$M/archiso" && mkdir -p "$M/archiso/arch/x86_64"
+cp "$sfs" "$M/archiso/arch/x86_64/airootfs.sfs"
+iso "$M/archiso" "$M/archiso.iso" ARCH_202611
+boot archiso1 -c "$M/archiso.iso" -t 150 -a "archisobasedir=arch archisolabel=ARCH_202611 cow_spacesize=48M checksum=y" || true
+if up archiso1; then
+	has "archiso layout and words: the root comes up, each word said as understood" "$TWORK/archiso1.log" \
+		"^R:log peer word: archisolabel=ARCH_202611 -> media=LABEL=ARCH_202611" \
+		"^R:log peer word: checksum=y: not supported, ignored" \
+		"^R:log mounted /run/liveroot/media/arch/x86_64/airootfs.sfs \(squashfs" \
+		"^R:log writable layer: tmpfs on /run/liveroot/rw \(size 48M\)"
+else
+	fail "archiso layout and words: the root comes up" "$(grep -E 'liveroot:' "$TWORK/archiso1.log" | tail -4 | tr '\n' ' ')"
+fi
+boot archiso2 -c "$M/archiso.iso" -t 150 -a "archisobasedir=arch archisolabel=ARCH_202611 copytoram=y" || true
+up archiso2 && has "archiso copytoram=y: copied to RAM, the media released" "$TWORK/archiso2.log" \
+	"^R:log peer word: copytoram=y -> toram=yes" "^R:log released the media" ||
+	fail "archiso copytoram=y boots" "$(grep -E 'liveroot:' "$TWORK/archiso2.log" | tail -4 | tr '\n' ' ')"
+rm -rf "$M/archiso" "$M/archiso.iso"
