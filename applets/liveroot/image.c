@@ -498,15 +498,62 @@ static int copy_to_ram(const struct lr_opts *o, struct lr_image *img, unsigned n
 
 /* Find the images (inside iso= if given) -- every path resolved inside the
  * media, regular files only -- take their expected hashes, copy them to RAM
- * if asked.  img[] gets what to mount, o->nimages entries. */
+ * if asked.  img[] gets what to mount (LR_MAX_IMAGES room); returns how
+ * many, or -1. */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* image_dir= (Debian live-boot's layout): every DIR/ *.squashfs on the
+ * media, by name, the first at the bottom.  names: malloced paths. */
+static int list_images(const char *base, const char *dir, char **names)
+{
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *d;
+	int dfd = lr_open_dir_beneath(base, dir, 0);
+
+	if (dfd < 0)
+		return -1;
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+		if (de->d_name[0] == '.' || l <= 9 || strcmp(de->d_name + l - 9, ".squashfs") != 0)
+			continue;
+		if (n == LR_MAX_IMAGES) {
+			bb_error_msg("%s on the media holds more than %u *.squashfs images", dir,
+					LR_MAX_IMAGES);
+			break;
+		}
+		/* (each is opened as an image below: regular files only) */
+		names[n++] = concat_path_file(dir, de->d_name);
+	}
+	closedir(d);
+	if (n == 0) {
+		bb_error_msg("%s on the media holds no *.squashfs image", dir);
+		return -1;
+	}
+	qsort(names, n, sizeof(names[0]), by_name);
+	lr_log("%u image(s) in %s, stacked by name: %s%s", n, dir, names[0], n > 1 ? " ..." : "");
+	return n;
+}
+
+/* Returns the number of images in img[], or -1 */
 int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 {
 	const char *base = LR_MEDIA;
-	unsigned i;
+	char *found[LR_MAX_IMAGES];
+	char **names = (char **)o->images;
+	unsigned i, n = o->nimages;
 	int rc;
 
-	memset(img, 0, sizeof(img[0]) * o->nimages);
-	for (i = 0; i < o->nimages; i++)
+	memset(img, 0, sizeof(img[0]) * LR_MAX_IMAGES);
+	for (i = 0; i < LR_MAX_IMAGES; i++)
 		img[i].fd = -1;
 	if (o->iso) {
 		char dev[32];
@@ -528,19 +575,33 @@ int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 		lr_log("ISO file %s on %s (direct I/O %s)", o->iso, dev, dio ? "on" : "off");
 		base = LR_ISO;
 	}
-	for (i = 0; i < o->nimages; i++) {
-		img[i].fd = lr_open_media_file(base, o->images[i], "image");
+	if (o->image_dir) {
+		rc = list_images(base, o->image_dir, found);
+		if (rc < 0)
+			return -1;
+		n = rc;
+		names = found;
+		if (o->verify_hex && n > 1) {
+			bb_error_msg("verify=sha256:HEX names one hash, %s holds %u images", o->image_dir, n);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		img[i].fd = lr_open_media_file(base, names[i], "image");
 		if (img[i].fd < 0)
 			return -1;
-		img[i].path = concat_path_file(base, o->images[i]);
+		img[i].path = concat_path_file(base, names[i]);
 		if (o->verify) {
-			if (expected_hash(o, base, o->images[i], img[i].want) != 0)
+			if (expected_hash(o, base, names[i], img[i].want) != 0)
 				return -1;
 			img[i].verify = 1;
 		}
 	}
+	if (names == found)
+		for (i = 0; i < n; i++)
+			free(found[i]);
 	if (o->toram != TORAM_NO) {
-		rc = copy_to_ram(o, img, o->nimages);
+		rc = copy_to_ram(o, img, n);
 		if (rc < 0)
 			return -1;
 		if (rc == 0) {
@@ -554,5 +615,5 @@ int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 		}
 		/* rc > 0: not enough RAM, use the media */
 	}
-	return 0;
+	return n;
 }

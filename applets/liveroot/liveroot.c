@@ -50,6 +50,7 @@
 //usage:     "\n	iso=PATH	The images are inside this ISO file on the media"
 //usage:     "\n	image=P[,P]..	Root image(s) (/live/root.sfs), squashfs or erofs;"
 //usage:     "\n			several are stacked, the first at the bottom"
+//usage:     "\n	image.dir=DIR	Every DIR/ *.squashfs on the media instead, by name"
 //usage:     "\n	timeout=SEC	Wait this long for devices (30, max 3600)"
 //usage:     "\n	toram=yes|no|auto Copy the images to RAM, release the media (no)"
 //usage:     "\n	verify=sha256[:HEX] Check images against IMAGE.sha256 (or HEX)"

@@ -61,6 +61,7 @@ struct lr_opts {
 	const char *image;      /* image=, as given */
 	char *images[LR_MAX_IMAGES + 1];  /* split, first = bottom layer */
 	unsigned nimages;
+	const char *image_dir;  /* or every *.squashfs here (live-boot's layout) */
 	const char *init;       /* init inside the new root */
 	const char *rw;         /* rw=, as given */
 	const char *rw_size;    /* tmpfs: SIZE (tmpfs size= syntax) or NULL */

@@ -636,7 +636,7 @@ int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned 
 /* The image (or ISO) lookup path on the mounted media */
 static const char *first_wanted(const struct lr_opts *o)
 {
-	return o->iso ? o->iso : o->images[0];
+	return o->iso ? o->iso : o->image_dir ? o->image_dir : o->images[0];
 }
 
 /* media=auto: look at a device only when a probe says it holds a
@@ -664,8 +664,12 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
 	}
 	if (lr_mount_fs(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID) != 0)
 		return -1;
-	/* the same test the boot will make: a regular file inside the media */
-	fd = lr_open_media_file(LR_MEDIA, first_wanted(o), o->iso ? "iso=" : "image");
+	/* the same test the boot will make: a regular file (or, for
+	 * live-boot's layout, a directory) inside the media */
+	if (!o->iso && o->image_dir)
+		fd = lr_open_dir_beneath(LR_MEDIA, o->image_dir, 0);
+	else
+		fd = lr_open_media_file(LR_MEDIA, first_wanted(o), o->iso ? "iso=" : "image");
 	if (fd >= 0) {
 		close(fd);
 		G.media_type = type;

@@ -17,10 +17,10 @@
 static const char param_names[] ALIGN1 =
 	"media\0" "label\0" "image\0" "init\0" "rw\0" "timeout\0"
 	"modules\0" "break\0" "console\0" "quiet\0" "debug\0"
-	"iso\0" "toram\0" "verify\0" "rw.create\0" "shutdown\0";
+	"iso\0" "toram\0" "verify\0" "rw.create\0" "shutdown\0" "image.dir\0";
 enum { P_MEDIA, P_LABEL, P_IMAGE, P_INIT, P_RW, P_TIMEOUT,
 	P_MODULES, P_BREAK, P_CONSOLE, P_QUIET, P_DEBUG,
-	P_ISO, P_TORAM, P_VERIFY, P_RW_CREATE, P_SHUTDOWN };
+	P_ISO, P_TORAM, P_VERIFY, P_RW_CREATE, P_SHUTDOWN, P_IMAGE_DIR };
 
 static const char toram_names[] ALIGN1 = "no\0" "yes\0" "auto\0";
 /* the same order as SHUTDOWN_* */
@@ -200,8 +200,16 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 		o->images[n] = NULL;
 		o->nimages = n;
 		o->image = val;
+		o->image_dir = NULL;
 		break;
 	}
+	case P_IMAGE_DIR:
+		if (!valid_path(val)) {
+			bb_error_msg("image.dir=%s: need an absolute path on the media, without '..'", val);
+			return -1;
+		}
+		o->image_dir = val;
+		break;
 	case P_TORAM:
 		i = index_in_strings(toram_names, val);
 		if (i < 0) {
@@ -420,6 +428,24 @@ static const struct peer_word peer_words[] = {
 	{ "archiso_http_srv",         NULL, PW_IGNORE },
 	{ "archiso_nbd_srv",          NULL, PW_IGNORE },
 	{ "archiso_nfs_srv",          NULL, PW_IGNORE },
+	/* Debian live-boot */
+	{ "boot",                     NULL, PW_VALUE },   /* boot=live */
+	{ "live-media-path",          NULL, PW_VALUE },   /* image.dir=DIR */
+	{ "live-media",               NULL, PW_VALUE },   /* media=DEV */
+	{ "findiso",                  "iso", PW_VALUE },
+	{ "toram",                    "toram", PW_FLAG },
+	{ "union",                    NULL, PW_VALUE },   /* union=overlay */
+	{ "persistence",              NULL, PW_IGNORE },
+	{ "nopersistence",            "no persistent layer unless liveroot.rw= asks", PW_IGNORE },
+	{ "persistence-label",        NULL, PW_IGNORE },
+	{ "persistence-path",         NULL, PW_IGNORE },
+	{ "persistence-media",        NULL, PW_IGNORE },
+	{ "persistence-encryption",   NULL, PW_IGNORE },
+	{ "fetch",                    NULL, PW_IGNORE },
+	{ "httpfs",                   NULL, PW_IGNORE },
+	{ "ftpfs",                    NULL, PW_IGNORE },
+	{ "iscsi",                    NULL, PW_IGNORE },
+	{ "module",                   NULL, PW_IGNORE },
 };
 
 struct peers {
@@ -428,6 +454,9 @@ struct peers {
 	int live;               /* root=live: seen: dracut's layout by default */
 	/* archiso */
 	const char *alabel, *adev, *abase, *imgdev, *toram, *cowsize, *cowdev, *cowdir;
+	/* live-boot */
+	int lb;
+	const char *lbpath, *lbmedia;
 };
 
 /* line: malloced, taken */
@@ -491,7 +520,21 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 		if (pw->name)
 			return peer_apply(o, pp, w, pw->name, v);
 		/* combined below, once every word is seen */
-		if (strcmp(pw->word, "archisolabel") == 0)
+		if (strcmp(pw->word, "boot") == 0) {
+			if (strcmp(v, "live") == 0) {
+				pp->lb = 1;
+				peer_note(pp, xasprintf("%s: accepted (live-boot's layout)", w));
+			}
+			/* boot=casper and others: not liveroot's */
+		} else if (strcmp(pw->word, "union") == 0) {
+			peer_note(pp, strcmp(v, "overlay") == 0
+					? xasprintf("%s: accepted (the overlayfs liveroot always uses)", w)
+					: xasprintf("%s: not supported (liveroot uses overlayfs), ignored", w));
+		} else if (strcmp(pw->word, "live-media-path") == 0)
+			pp->lbpath = v;
+		else if (strcmp(pw->word, "live-media") == 0)
+			pp->lbmedia = v;
+		else if (strcmp(pw->word, "archisolabel") == 0)
 			pp->alabel = v;
 		else if (strcmp(pw->word, "archisodevice") == 0)
 			pp->adev = v;
@@ -591,10 +634,38 @@ static int archiso_finish(struct lr_opts *o, struct peers *pp)
 	return bad;
 }
 
-/* The words that combine: dracut's image path and overlay; archiso's */
+/* live-boot's words, combined: the images in live-media-path, the media
+ * found by looking (live-boot scans every device) unless named */
+static int liveboot_finish(struct lr_opts *o, struct peers *pp)
+{
+	int bad = 0;
+	char *w;
+
+	if (!pp->lb && !pp->lbpath && !pp->lbmedia)
+		return 0;
+	w = xasprintf("live-media-path=%s", pp->lbpath ? pp->lbpath : "/live");
+	bad |= peer_apply(o, pp, w, "image.dir", pp->lbpath ? pp->lbpath : "/live");
+	free(w);
+	if (pp->lbmedia) {
+		w = xasprintf("live-media=%s", pp->lbmedia);
+		if (lr_valid_spec(pp->lbmedia))
+			bad |= peer_apply(o, pp, w, "media", pp->lbmedia);
+		else
+			peer_note(pp, xasprintf("%s: not supported (a device: /dev/x, LABEL=x, UUID=x), "
+					"ignored", w));
+		free(w);
+	}
+	if (!o->media_given)
+		bad |= peer_apply(o, pp, "boot=live (no live-media=: live-boot looks everywhere)",
+				"media", "auto");
+	return bad;
+}
+
+/* The words that combine: dracut's image path and overlay; archiso's;
+ * live-boot's */
 static int peer_finish(struct lr_opts *o, struct peers *pp)
 {
-	int bad = archiso_finish(o, pp);
+	int bad = archiso_finish(o, pp) | liveboot_finish(o, pp);
 
 	if (pp->live || pp->dir || pp->img) {
 		const char *d = pp->dir ? pp->dir : "LiveOS";
@@ -732,7 +803,8 @@ void lr_print_options(const struct lr_opts *o)
 	}
 
 #define S(x) ((x) ? (x) : "")
-	printf("media=%s\niso=%s\nimage=%s\n", S(o->media), S(o->iso), o->image);
+	printf("media=%s\niso=%s\nimage=%s\nimage_dir=%s\n", S(o->media), S(o->iso), o->image,
+			S(o->image_dir));
 	for (i = 0; i < o->nimages; i++)
 		printf("layer%u=%s\n", i, o->images[i]);
 	printf("init=%s\nrw=%s\nrw_size=%s\nrw_dev=%s\nrw_dir=%s\ntimeout=%u\n"

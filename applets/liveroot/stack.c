@@ -46,13 +46,15 @@ int lr_mount_stack(const struct lr_opts *o)
 	struct lr_image img[LR_MAX_IMAGES];
 	char *lower = NULL, *data;
 	struct lr_rw rw;
+	int n;
 	unsigned i;
 	int rc;
 
-	if (lr_prepare_images(o, img) != 0)
+	n = lr_prepare_images(o, img);
+	if (n < 0)
 		return -1;
 	lr_memlog("images");
-	for (i = 0; i < o->nimages; i++) {
+	for (i = 0; i < (unsigned)n; i++) {
 		char *target = xasprintf(LR_DIR "/layer%u", i);
 		char *l;
 

@@ -42,3 +42,22 @@ up archiso2 && has "archiso copytoram=y: copied to RAM, the media released" "$TW
 	"^R:log peer word: copytoram=y -> toram=yes" "^R:log released the media" ||
 	fail "archiso copytoram=y boots" "$(grep -E 'liveroot:' "$TWORK/archiso2.log" | tail -4 | tr '\n' ' ')"
 rm -rf "$M/archiso" "$M/archiso.iso"
+
+# Debian live-boot's layout: every /live/*.squashfs, stacked by name; the
+# medium found by looking (boot=live names none)
+rm -rf "$M/lb" "$M/lbx" && mkdir -p "$M/lb/live" "$M/lbx/etc"
+cp "$sfs" "$M/lb/live/filesystem.squashfs"
+echo "from the second image" >"$M/lbx/etc/lb-extra"
+sfs "$M/lbx" "$M/lb/live/zz-extra.squashfs"
+iso "$M/lb" "$M/lb.iso" "d-live 12 st amd64"
+boot lb1 -c "$M/lb.iso" -t 150 -a "boot=live components quiet lrtest.cat=/etc/lb-extra" || true
+if up lb1; then
+	has "live-boot layout and words: both images stacked by name, the medium found by looking" "$TWORK/lb1.log" \
+		"^R:log peer word: boot=live \(no live-media=: live-boot looks everywhere\) -> media=auto" \
+		"^R:log 2 image\(s\) in /live, stacked by name: /live/filesystem.squashfs" \
+		"^R:mountinfo .* / / .* - overlay .*lowerdir=/run/liveroot/layer1:/run/liveroot/layer0" \
+		"^R:cat /etc/lb-extra from the second image"
+else
+	fail "live-boot layout and words: the root comes up" "$(grep -E 'liveroot:' "$TWORK/lb1.log" | tail -4 | tr '\n' ' ')"
+fi
+rm -rf "$M/lb" "$M/lbx" "$M/lb.iso"
