@@ -526,9 +526,13 @@ static int list_images(const char *base, const char *dir, char **names)
 		if (de->d_name[0] == '.' || l <= 9 || strcmp(de->d_name + l - 9, ".squashfs") != 0)
 			continue;
 		if (n == LR_MAX_IMAGES) {
-			bb_error_msg("%s on the media holds more than %u *.squashfs images", dir,
-					LR_MAX_IMAGES);
-			break;
+			/* not a random subset of the layers: none */
+			bb_error_msg("%s on the media holds more than %u *.squashfs images: refusing "
+					"to boot some of them", dir, LR_MAX_IMAGES);
+			closedir(d);
+			while (n)
+				free(names[--n]);
+			return -1;
 		}
 		/* (each is opened as an image below: regular files only) */
 		names[n++] = concat_path_file(dir, de->d_name);

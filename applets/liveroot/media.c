@@ -666,9 +666,26 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
 		return -1;
 	/* the same test the boot will make: a regular file (or, for
 	 * live-boot's layout, a directory) inside the media */
-	if (!o->iso && o->image_dir)
-		fd = lr_open_dir_beneath(LR_MEDIA, o->image_dir, 0);
-	else
+	if (!o->iso && o->image_dir) {
+		/* a directory holding at least one regular *.squashfs */
+		int dfd = lr_open_dir_beneath(LR_MEDIA, o->image_dir, 0);
+		DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+		struct dirent *de;
+		struct stat st;
+
+		fd = -1;
+		while (d && fd < 0 && (de = readdir(d)) != NULL) {
+			size_t l = strlen(de->d_name);
+			if (l > 9 && strcmp(de->d_name + l - 9, ".squashfs") == 0
+			 && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+			 && S_ISREG(st.st_mode))
+				fd = dup(dirfd(d));
+		}
+		if (d)
+			closedir(d);
+		else if (dfd >= 0)
+			close(dfd);
+	} else
 		fd = lr_open_media_file(LR_MEDIA, first_wanted(o), o->iso ? "iso=" : "image");
 	if (fd >= 0) {
 		close(fd);

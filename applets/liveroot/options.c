@@ -420,8 +420,8 @@ static const struct peer_word peer_words[] = {
 	{ "cow_label",                NULL, PW_VALUE },   /* rw=LABEL=x:DIR */
 	{ "cow_device",               NULL, PW_VALUE },   /* rw=DEV:DIR */
 	{ "cow_directory",            NULL, PW_VALUE },
-	{ "archisosearchuuid",        NULL, PW_IGNORE },
-	{ "archisosearchfilename",    NULL, PW_IGNORE },
+	{ "archisosearchuuid",        NULL, PW_VALUE },   /* media=auto */
+	{ "archisosearchfilename",    NULL, PW_VALUE },
 	{ "copytoram_size",           NULL, PW_IGNORE },
 	{ "checksum",                 NULL, PW_IGNORE },  /* airootfs.sha512: liveroot does sha256 */
 	{ "verify",                   NULL, PW_IGNORE },
@@ -453,7 +453,7 @@ struct peers {
 	const char *dir, *img, *size, *overlay;
 	int live;               /* root=live: seen: dracut's layout by default */
 	/* archiso */
-	const char *alabel, *adev, *abase, *imgdev, *toram, *cowsize, *cowdev, *cowdir;
+	const char *alabel, *adev, *abase, *imgdev, *toram, *cowsize, *cowdev, *cowdir, *asearch;
 	/* live-boot */
 	int lb;
 	const char *lbpath, *lbmedia;
@@ -469,14 +469,62 @@ static void peer_note(struct peers *pp, char *line)
 	pp->note = n;
 }
 
-/* One liveroot NAME=VALUE from a peer's word, applied and noted */
+/* /dev/disk/by-label/x and friends (udev's links: nothing makes them
+ * here) as liveroot's LABEL=x, ...; udev's \x20 escapes decoded.
+ * Returns a malloced spec. */
+static char *peer_dev(const char *v)
+{
+	static const char links[] ALIGN1 =
+		"/dev/disk/by-label/\0" "/dev/disk/by-uuid/\0"
+		"/dev/disk/by-partuuid/\0" "/dev/disk/by-partlabel/\0";
+	static const char specs[] ALIGN1 = "LABEL=\0" "UUID=\0" "PARTUUID=\0" "PARTLABEL=\0";
+	const char *l;
+	int i;
+
+	if (is_prefixed_with(v, "CDLABEL="))
+		return xasprintf("LABEL=%s", v + 8);
+	for (i = 0; (l = nth_string(links, i))[0]; i++) {
+		if (is_prefixed_with(v, l)) {
+			char *r = xasprintf("%s%s", nth_string(specs, i), v + strlen(l)), *d, *q;
+			for (d = q = r; *q; q++) {
+				unsigned x;
+				if (q[0] == '\\' && q[1] == 'x' && isxdigit(q[2]) && isxdigit(q[3])
+				 && sscanf(q + 2, "%2x", &x) == 1) {
+					*d++ = x;
+					q += 3;
+				} else
+					*d++ = *q;
+			}
+			*d = '\0';
+			return r;
+		}
+	}
+	return xstrdup(v);
+}
+
+/* One liveroot NAME=VALUE from a peer's word, noted, applied if liveroot
+ * accepts the value -- a peer's bad value is said and left out, never
+ * fatal (a liveroot.* word may set that parameter anyway) */
 static int peer_apply(struct lr_opts *o, struct peers *pp, const char *word,
 		const char *name, const char *value)
 {
-	char *arg = xasprintf("%s=%s", name, value);
+	struct lr_opts trial = *o;
+	char *arg;
 
+	/* the peers join paths onto the medium: "live" is "/live" */
+	if ((strcmp(name, "iso") == 0 || strcmp(name, "image.dir") == 0) && value[0] != '/')
+		arg = xasprintf("%s=/%s", name, value);
+	else
+		arg = xasprintf("%s=%s", name, value);
+	if (apply(&trial, xstrdup(arg), word) != 0) {
+		peer_note(pp, xasprintf("%s: liveroot can't use %s (see above), ignored", word, arg));
+		free(arg);
+		return 0;
+	}
+	*o = trial;
 	peer_note(pp, xasprintf("%s -> %s", word, arg));
-	return apply(o, arg, word);
+	free(arg);
+	return 0;
 }
 
 /* A word of the kernel command line: a peer's?  Returns 0 (handled or
@@ -490,10 +538,12 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 
 	if (is_prefixed_with(w, "root=live:")) {
 		/* dracut: root=live:LABEL=x | CDLABEL=x | UUID=x | /dev/x */
-		const char *d = w + 10;
-		char *spec = is_prefixed_with(d, "CDLABEL=") ? xasprintf("LABEL=%s", d + 8) : xstrdup(d);
+		char *spec = peer_dev(w + 10);
+		int r;
 		pp->live = 1;
-		return peer_apply(o, pp, w, "media", spec);
+		r = peer_apply(o, pp, w, "media", spec);
+		free(spec);
+		return r;
 	}
 	for (pw = peer_words; pw < peer_words + ARRAY_SIZE(peer_words); pw++) {
 		if (strlen(pw->word) != wl || strncmp(w, pw->word, wl) != 0)
@@ -506,13 +556,17 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 			return 0;
 		}
 		if (pw->kind == PW_FLAG) {
-			/* NAME alone or NAME=1: on */
-			if (v && strcmp(v, "1") != 0 && strcmp(v, "yes") != 0) {
+			/* NAME alone or with any value but 0/no/off/n: on (dracut's
+			 * getargbool; live-boot's toram=FILE copies too) */
+			static const char off[] ALIGN1 = "0\0" "no\0" "off\0" "n\0";
+			if (v && index_in_strings(off, v) >= 0) {
 				peer_note(pp, xasprintf("%s: off", w));
 				return 0;
 			}
 			return peer_apply(o, pp, w, pw->name, "yes");
 		}
+		if ((!v || !*v) && strcmp(pw->word, "copytoram") == 0)
+			v = "y";  /* mkinitcpio: a bare word is =y */
 		if (!v || !*v) {
 			peer_note(pp, xasprintf("%s: needs a value, ignored", w));
 			return 0;
@@ -536,6 +590,8 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 			pp->lbmedia = v;
 		else if (strcmp(pw->word, "archisolabel") == 0)
 			pp->alabel = v;
+		else if (is_prefixed_with(pw->word, "archisosearch"))
+			pp->asearch = w;
 		else if (strcmp(pw->word, "archisodevice") == 0)
 			pp->adev = v;
 		else if (strcmp(pw->word, "archisobasedir") == 0)
@@ -572,8 +628,12 @@ static int archiso_finish(struct lr_opts *o, struct peers *pp)
 	int bad = 0;
 
 	if (!pp->alabel && !pp->adev && !pp->abase && !pp->imgdev && !pp->toram
-	 && !pp->cowsize && !pp->cowdev)
+	 && !pp->cowsize && !pp->cowdev && !pp->asearch) {
+		if (pp->cowdir)
+			peer_note(pp, xasprintf("cow_directory=%s: needs cow_label= or cow_device=, "
+					"ignored", pp->cowdir));
 		return 0;
+	}
 	/* airootfs is built for one architecture: its directory */
 	arch = uname(&u) == 0 ? u.machine : "x86_64";
 	if (strcmp(arch, "i586") == 0 || strcmp(arch, "i486") == 0)
@@ -581,7 +641,9 @@ static int archiso_finish(struct lr_opts *o, struct peers *pp)
 	if (pp->imgdev || pp->adev) {
 		char *w = xasprintf("%s=%s", pp->imgdev ? "img_dev" : "archisodevice",
 				pp->imgdev ? pp->imgdev : pp->adev);
-		bad |= peer_apply(o, pp, w, "media", pp->imgdev ? pp->imgdev : pp->adev);
+		v = peer_dev(pp->imgdev ? pp->imgdev : pp->adev);
+		bad |= peer_apply(o, pp, w, "media", v);
+		free(v);
 		free(w);
 	} else if (pp->alabel) {
 		char *w = xasprintf("archisolabel=%s", pp->alabel);
@@ -589,8 +651,13 @@ static int archiso_finish(struct lr_opts *o, struct peers *pp)
 		bad |= peer_apply(o, pp, w, "media", v);
 		free(v);
 		free(w);
+	} else if (!o->media_given) {
+		/* archisosearchuuid=/archisosearchfilename= (the medium's UUID
+		 * file), or nothing: the device that holds the image */
+		bad |= peer_apply(o, pp, pp->asearch ? pp->asearch : "archisobasedir (no device named)",
+				"media", "auto");
 	}
-	if (pp->alabel || pp->adev || pp->abase) {
+	{
 		const char *b = pp->abase ? pp->abase : "arch";
 		while (*b == '/')
 			b++;
@@ -598,10 +665,11 @@ static int archiso_finish(struct lr_opts *o, struct peers *pp)
 		bad |= peer_apply(o, pp, "archisobasedir (archiso's layout)", "image", v);
 		free(v);
 	}
-	if (pp->toram) {
+	{
 		static const char yn[] ALIGN1 = "y\0" "n\0" "auto\0";
-		int i = index_in_strings(yn, pp->toram);
-		char *w = xasprintf("copytoram=%s", pp->toram);
+		/* mkinitcpio-archiso 65+: auto when not said */
+		int i = index_in_strings(yn, pp->toram ? pp->toram : "auto");
+		char *w = xasprintf("copytoram=%s", pp->toram ? pp->toram : "auto (archiso's default)");
 		if (i < 0)
 			peer_note(pp, xasprintf("%s: use y, n or auto; ignored", w));
 		else
@@ -612,16 +680,18 @@ static int archiso_finish(struct lr_opts *o, struct peers *pp)
 		/* archiso keeps upperdir/workdir in DIR; liveroot upper/work:
 		 * an archiso cow directory is not taken over, a new layer is made */
 		const char *d = pp->cowdir;
-		char *dflt = NULL, *spec;
+		char *dflt = NULL, *spec, *dev;
 		if (!d)
-			d = dflt = xasprintf("persistent_%s/%s", pp->alabel ? pp->alabel : "archiso", arch);
+			d = dflt = xasprintf("persistent_%s/%s", pp->alabel ? pp->alabel : "", arch);
 		while (*d == '/')
 			d++;
+		dev = peer_dev(strchr(pp->cowdev, '=') + 1);
 		spec = is_prefixed_with(pp->cowdev, "cow_label=")
 			? xasprintf("LABEL=%s:%s", pp->cowdev + 10, d)
-			: xasprintf("%s:%s", pp->cowdev + 11, d);
+			: xasprintf("%s:%s", dev, d);
 		bad |= peer_apply(o, pp, pp->cowdev, "rw", spec);
 		free(spec);
+		free(dev);
 		free(dflt);
 	} else if (pp->cowsize) {
 		char *w = xasprintf("cow_spacesize=%s", pp->cowsize);
@@ -647,12 +717,14 @@ static int liveboot_finish(struct lr_opts *o, struct peers *pp)
 	bad |= peer_apply(o, pp, w, "image.dir", pp->lbpath ? pp->lbpath : "/live");
 	free(w);
 	if (pp->lbmedia) {
+		char *dev = peer_dev(pp->lbmedia);
 		w = xasprintf("live-media=%s", pp->lbmedia);
-		if (lr_valid_spec(pp->lbmedia))
-			bad |= peer_apply(o, pp, w, "media", pp->lbmedia);
+		if (lr_valid_spec(dev))
+			bad |= peer_apply(o, pp, w, "media", dev);
 		else
 			peer_note(pp, xasprintf("%s: not supported (a device: /dev/x, LABEL=x, UUID=x), "
 					"ignored", w));
+		free(dev);
 		free(w);
 	}
 	if (!o->media_given)
@@ -676,13 +748,29 @@ static int peer_finish(struct lr_opts *o, struct peers *pp)
 		bad |= peer_apply(o, pp, "rd.live.dir/rd.live.squashimg (dracut's layout)", "image", img);
 		free(img);
 	}
+	if (pp->overlay && strcmp(pp->overlay, "none") == 0) {
+		peer_note(pp, xasprintf("rd.live.overlay=none: no persistent overlay (tmpfs)"));
+		pp->overlay = NULL;
+	}
 	if (pp->overlay) {
-		/* DEV[:PATH] -- dracut's default path is not liveroot's: name it */
+		/* DEV[:PATH]; no PATH, or "auto": dracut's own default path
+		 * (LiveOS/overlay-LABEL-UUID) is not guessed: liveroot's */
 		char *ov = xasprintf("rd.live.overlay=%s", pp->overlay);
-		char *spec = is_prefixed_with(pp->overlay, "CDLABEL=")
-			? xasprintf("LABEL=%s", pp->overlay + 8) : xstrdup(pp->overlay);
+		char *d = xstrdup(pp->overlay), *path = strchr(d + (d[0] == '/'), ':'), *dev, *spec;
+		if (path) {
+			*path++ = '\0';
+			if (!*path || strcmp(path, "auto") == 0) {
+				peer_note(pp, xasprintf("%s: dracut's default overlay path is not guessed: "
+						"liveroot's default (liveroot) instead", ov));
+				path = NULL;
+			}
+		}
+		dev = peer_dev(d);
+		spec = path ? xasprintf("%s:%s", dev, path) : xstrdup(dev);
 		bad |= peer_apply(o, pp, ov, "rw", spec);
 		free(spec);
+		free(dev);
+		free(d);
 		free(ov);
 	} else if (pp->size) {
 		char *sz = xasprintf("tmpfs:%sM", pp->size);

@@ -177,8 +177,20 @@ peer "-n shows how each dracut word was understood" "^peer: root=live:CDLABEL=F 
 peer "a dracut word liveroot does not support is listed, not silently ignored" \
 	"^peer: rd.live.check: not supported, ignored$" "root=live:CDLABEL=F rd.live.check"
 expect "root= that is not root=live: is not liveroot's" "media=LABEL=X" "root=/dev/sda1 liveroot.label=X"
-refuse "a bad value in a dracut word is refused like liveroot's own" "iso=isos/x.iso: need an absolute path" \
+peer "a bad value in a dracut word is said and left out, never fatal" \
+	"^peer: rd.live.overlay.size=abc: liveroot can't use rw=tmpfs:abcM \(see above\), ignored" \
+	"root=live:LABEL=L rd.live.overlay.size=abc"
+expect "a relative path in a peer word is on the medium (iso-scan/filename=isos/x.iso)" "iso=/isos/x.iso" \
 	"root=live:LABEL=L iso-scan/filename=isos/x.iso"
+expect "dracut rd.live.overlay=none: no persistent layer, and liveroot.rw= still wins" "rw=tmpfs:64M" \
+	"root=live:LABEL=L rd.live.overlay=none liveroot.rw=tmpfs:64M"
+expect "dracut rd.live.ram=on" "toram=yes" "root=live:LABEL=L rd.live.ram=on"
+expect "udev's /dev/disk/by-label/ links become LABEL= (\\x20 decoded)" "media=LABEL=ARCH 202611" \
+	'img_dev=/dev/disk/by-label/ARCH\x20202611 img_loop=/a.iso'
+expect "archisosearchuuid (no label): media=auto" "media=auto" "archisobasedir=arch archisosearchuuid=2024-05-01-12-00-00-00"
+expect "archiso copytoram alone is =y" "toram=yes" "archisolabel=X copytoram"
+expect "archiso without copytoram: auto (archiso's default)" "toram=auto" "archisolabel=X"
+expect "live-boot live-media-path=live (relative, as live-boot allows)" "image_dir=/live" "boot=live live-media-path=live"
 
 # --- archiso's words (mkinitcpio-archiso) ---------------------------------------------
 arch=$(uname -m)
