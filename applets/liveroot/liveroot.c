@@ -95,6 +95,11 @@ static void stage_break(unsigned brk, unsigned at, const char *name)
 	}
 }
 
+static void log_peer_note(const char *line)
+{
+	lr_log("peer word: %s", line);
+}
+
 int liveroot_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int liveroot_main(int argc UNUSED_PARAM, char **argv)
 {
@@ -155,14 +160,8 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	if (lr_mount_run() != 0)
 		lr_rescue("can't set up " LR_RUN);
 	lr_memlog("start");
-	if (o->peer_notes) {
-		/* how the boot entry's dracut words were understood */
-		char *n = xstrdup(o->peer_notes), *l, *q = n;
-		while ((l = strsep(&q, "\n")) != NULL)
-			if (*l)
-				lr_log("peer word: %s", l);
-		free(n);
-	}
+	/* how the boot entry's peer words were understood */
+	lr_each_peer_note(o, log_peer_note);
 	if (o->modules) {
 		lr_modprobe(o->modules);
 		lr_memlog("modules");

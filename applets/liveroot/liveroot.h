@@ -159,6 +159,7 @@ int lr_valid_spec(const char *spec);
 int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline);
 int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file);
 void lr_print_options(const struct lr_opts *o);
+void lr_each_peer_note(const struct lr_opts *o, void (*say)(const char *line));
 
 /* media.c: sources */
 int lr_coldplug(const char *extra);

@@ -878,17 +878,30 @@ int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file)
 	return lr_parse_cmdline(o, argv, cmdline);
 }
 
+/* say(line) for each line of how the peers' words were understood */
+void lr_each_peer_note(const struct lr_opts *o, void (*say)(const char *line))
+{
+	char *n, *l, *q;
+
+	if (!o->peer_notes)
+		return;
+	q = n = xstrdup(o->peer_notes);
+	while ((l = strsep(&q, "\n")) != NULL)
+		if (*l)
+			say(l);
+	free(n);
+}
+
+static void print_peer_note(const char *line)
+{
+	printf("peer: %s\n", line);
+}
+
 void lr_print_options(const struct lr_opts *o)
 {
 	unsigned i;
 
-	if (o->peer_notes) {
-		char *n = xstrdup(o->peer_notes), *l, *q = n;
-		while ((l = strsep(&q, "\n")) != NULL)
-			if (*l)
-				printf("peer: %s\n", l);
-		free(n);
-	}
+	lr_each_peer_note(o, print_peer_note);
 
 #define S(x) ((x) ? (x) : "")
 	printf("media=%s\niso=%s\nimage=%s\nimage_dir=%s\n", S(o->media), S(o->iso), o->image,

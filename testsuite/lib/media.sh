@@ -22,23 +22,20 @@ disk() {
 	printf '%s\n' "$2" | sfdisk -q "$1" >/dev/null
 	dd if="$3" of="$1" bs=1M seek=1 conv=notrunc status=none
 }
-# an initramfs with ext4 (persistent layer, ISO file on ext4)
-# (callers check its status: a failed build must not boot an old image)
-ext4_initramfs() {
-	[ "$M/initramfs-ext4.img" -nt "$INITRAMFS" ] && return 0
-	rm -f "$M/initramfs-ext4.img"
-	BUSYBOX=$BUSYBOX KERNEL_DIR=$KERNEL_DIR MODULES="$MODULES ext4" OUT=$M/initramfs-ext4.img \
-		GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >/dev/null 2>"$M/initramfs-ext4.err" ||
-		{ cat "$M/initramfs-ext4.err" >&2; rm -f "$M/initramfs-ext4.img"; return 1; }
+# extra_initramfs NAME MODULES: $M/initramfs-NAME.img, the default modules
+# plus MODULES (callers check its status: a failed build must not boot an
+# old image)
+extra_initramfs() {
+	[ "$M/initramfs-$1.img" -nt "$INITRAMFS" ] && return 0
+	rm -f "$M/initramfs-$1.img"
+	BUSYBOX=$BUSYBOX KERNEL_DIR=$KERNEL_DIR MODULES="$MODULES $2" OUT=$M/initramfs-$1.img \
+		GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >/dev/null 2>"$M/initramfs-$1.err" ||
+		{ cat "$M/initramfs-$1.err" >&2; rm -f "$M/initramfs-$1.img"; return 1; }
 }
-# an initramfs with ext4 and exfat (persistence files on FAT/exFAT sticks)
-persist_initramfs() {
-	[ "$M/initramfs-persist.img" -nt "$INITRAMFS" ] && return 0
-	rm -f "$M/initramfs-persist.img"
-	BUSYBOX=$BUSYBOX KERNEL_DIR=$KERNEL_DIR MODULES="$MODULES ext4 exfat" OUT=$M/initramfs-persist.img \
-		GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >/dev/null 2>"$M/initramfs-persist.err" ||
-		{ cat "$M/initramfs-persist.err" >&2; rm -f "$M/initramfs-persist.img"; return 1; }
-}
+# with ext4 (persistent layer, ISO file on ext4)
+ext4_initramfs() { extra_initramfs ext4 ext4; }
+# with ext4 and exfat (persistence files on FAT/exFAT sticks)
+persist_initramfs() { extra_initramfs persist "ext4 exfat"; }
 # up NAME: the boot reached the root's init on an overlay root
 up() {
 	grep -q '^R:end' "$TWORK/$1.log" && grep -qE '^R:mountinfo .* / / .* - overlay ' "$TWORK/$1.log"

@@ -18,6 +18,26 @@ ns_cleanup() {
 	rm -rf "$NEW"
 }
 
+# attach [-r] IMG: a loop device for IMG in $LOOP, read-write (or -r,
+# read-only), detached by ns_exit.  Not in a $(...) subshell: the EXIT trap
+# must see it.  (--setrw: a loop device keeps the read-only flag an earlier
+# user set with BLKROSET -- liveroot does that to media -- across detach
+# and attach.)
+loops=
+attach() {
+	if [ "$1" = -r ]; then
+		LOOP=$(losetup -f --show -r "$2") && loops="$loops $LOOP"
+	else
+		LOOP=$(losetup -f --show "$1") && loops="$loops $LOOP" && blockdev --setrw "$LOOP"
+	fi
+}
+detach() { losetup -d "$1" 2>/dev/null; }
+# for the EXIT trap of the tests that attach
+ns_exit() {
+	ns_cleanup
+	for l in $loops; do losetup -d "$l" 2>/dev/null; done
+}
+
 ns_prepare() {
 	ns_cleanup
 	mkdir -p "$R"

@@ -3,11 +3,7 @@
 . "$T/lib/testlib.sh"
 . "$T/lib/nslib.sh"
 . "$T/lib/media.sh"
-trap 'ns_cleanup; for l in $loops; do losetup -d "$l" 2>/dev/null; done' EXIT
-loops=
-# attach IMG: a read-only loop device in $LOOP, remembered for the EXIT trap
-# (not in a $(...) subshell: the trap must see every one)
-attach() { LOOP=$(losetup -f --show -r "$1") && loops="$loops $LOOP"; }
+trap ns_exit EXIT
 
 # media are ext4 images here: the host kernel may lack iso9660 and vfat
 for fs in ext4 squashfs overlay; do
@@ -19,7 +15,7 @@ done
 mkdir -p "$M/d/live"
 cp "$(dirname "$MEDIUM")/root.sfs" "$M/d/live/root.sfs"
 ext4 "$M/d" "$M/media.ext4" NSLIVE 16 >/dev/null
-attach "$M/media.ext4" && iso_dev=$LOOP || { fail "losetup of a test medium"; exit 0; }
+attach -r "$M/media.ext4" && iso_dev=$LOOP || { fail "losetup of a test medium"; exit 0; }
 ns_prepare
 ns_liveroot basic "media=$iso_dev" timeout=5
 o=$TWORK/basic.out
@@ -39,7 +35,7 @@ has "namespace: loop device with direct I/O on an ext4 backing file" "$TWORK/bas
 mkdir -p "$M/e/live"
 erofs "$ROOT" "$M/e/live/root.erofs"
 ext4 "$M/e" "$M/e.ext4" EROFS 16 >/dev/null
-attach "$M/e.ext4" && e_dev=$LOOP
+attach -r "$M/e.ext4" && e_dev=$LOOP
 ns_prepare
 ns_liveroot erofs "media=$e_dev" image=/live/root.erofs timeout=5
 if { zcat /proc/config.gz 2>/dev/null || cat "/boot/config-$(uname -r)" 2>/dev/null; } |
@@ -65,7 +61,7 @@ hasnt "namespace: toram: no media mount left" "$TWORK/toram.out" "^R:mountinfo .
 mkdir -p "$M/c/live"
 head -c 300000 /dev/urandom >"$M/c/live/root.sfs"
 ext4 "$M/c" "$M/c.ext4" CORRUPT 16 >/dev/null
-attach "$M/c.ext4" && c_dev=$LOOP
+attach -r "$M/c.ext4" && c_dev=$LOOP
 ns_prepare
 ns_liveroot corrupt "media=$c_dev" timeout=5
 has "namespace: a corrupt image is refused clearly, rescue shell" "$TWORK/corrupt.out" \
@@ -74,7 +70,7 @@ has "namespace: a corrupt image is refused clearly, rescue shell" "$TWORK/corrup
 mkdir -p "$M/t/live"
 head -c 40000 "$(dirname "$MEDIUM")/root.sfs" >"$M/t/live/root.sfs"
 ext4 "$M/t" "$M/t.ext4" TRUNC 16 >/dev/null
-attach "$M/t.ext4" && t_dev=$LOOP
+attach -r "$M/t.ext4" && t_dev=$LOOP
 ns_prepare
 ns_liveroot trunc "media=$t_dev" timeout=5
 has "namespace: a truncated image fails to mount with a clear message" "$TWORK/trunc.out" \

@@ -4,13 +4,7 @@
 . "$T/lib/testlib.sh"
 . "$T/lib/nslib.sh"
 . "$T/lib/media.sh"
-loops=
-trap 'ns_cleanup; for l in $loops; do losetup -d "$l" 2>/dev/null; done' EXIT
-# attach IMG: a read-write loop device for IMG in $LOOP (not in a subshell:
-# the EXIT trap must see it)
-attach() { LOOP=$(losetup -f --show "$1") && loops="$loops $LOOP" && blockdev --setrw "$LOOP"; }
-# (--setrw: a loop device keeps the read-only flag an earlier user set with
-# BLKROSET -- liveroot does that to media -- across detach and attach)
+trap ns_exit EXIT
 C="-c /proc/self/fd/1"
 
 BB="chroot \"\$R\" /bin/busybox"
@@ -18,25 +12,22 @@ BB="chroot \"\$R\" /bin/busybox"
 # --- 1. the wipe must not delete what the new root lives on ----------------
 # an overlay whose layers are directories of rootfs (was: wiped, then the
 # new init found /etc and /bin empty)
-ns_prepare
-mkdir -p "$R/lower" "$R/upper" "$R/work"
-cp -a "$NEW/." "$R/lower/"
-PRE='umount "$R/newroot"; '"$BB"' mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper,workdir=/work /newroot'
-ns_run ovl-rootfs $C /newroot /sbin/init
-intact ovl-rootfs "overlay with its layers on rootfs: refused before the wipe" \
-	"the overlay on /newroot: (lowerdir|upperdir|workdir)=/(lower|upper|work) is a directory of the initramfs"
-[ -f "$R/lower/sbin/init" ] && [ -d "$R/upper" ] && pass "overlay on rootfs: its layers are still there" ||
-	fail "overlay on rootfs: its layers are still there"
-# the same overlay mounted with an empty source: mountinfo then has two
-# spaces in a row (was: the parser took the options for the source and saw
-# no layers at all, and the wipe went ahead)
-ns_prepare
-mkdir -p "$R/lower" "$R/upper" "$R/work"
-cp -a "$NEW/." "$R/lower/"
-PRE='umount "$R/newroot"; '"$BB"' mount -t overlay "" -o lowerdir=/lower,upperdir=/upper,workdir=/work /newroot'
-ns_run ovl-nosource $C /newroot /sbin/init
-intact ovl-nosource "overlay with an empty source and its layers on rootfs: refused before the wipe" \
-	"the overlay on /newroot: (lowerdir|upperdir|workdir)=/(lower|upper|work) is a directory of the initramfs"
+# ... and the same overlay mounted with an empty source: mountinfo then has
+# two spaces in a row (was: the parser took the options for the source and
+# saw no layers at all, and the wipe went ahead)
+for src in overlay '""'; do
+	n=ovl-rootfs what="overlay"
+	[ "$src" = overlay ] || n=ovl-nosource what="overlay with an empty source"
+	ns_prepare
+	mkdir -p "$R/lower" "$R/upper" "$R/work"
+	cp -a "$NEW/." "$R/lower/"
+	PRE='umount "$R/newroot"; '"$BB"' mount -t overlay '"$src"' -o lowerdir=/lower,upperdir=/upper,workdir=/work /newroot'
+	ns_run $n $C /newroot /sbin/init
+	intact $n "$what with its layers on rootfs: refused before the wipe" \
+		"the overlay on /newroot: (lowerdir|upperdir|workdir)=/(lower|upper|work) is a directory of the initramfs"
+	[ -f "$R/lower/sbin/init" ] && [ -d "$R/upper" ] && pass "$what on rootfs: its layers are still there" ||
+		fail "$what on rootfs: its layers are still there"
+done
 
 # only the upper layer on rootfs
 ns_prepare

@@ -5,10 +5,7 @@
 . "$T/lib/testlib.sh"
 . "$T/lib/nslib.sh"
 . "$T/lib/media.sh"
-loops=
-trap 'ns_cleanup; for l in $loops; do losetup -d "$l" 2>/dev/null; done' EXIT
-attach() { LOOP=$(losetup -f --show "$1") && loops="$loops $LOOP" && blockdev --setrw "$LOOP"; }
-detach() { losetup -d "$1" 2>/dev/null; }
+trap ns_exit EXIT
 sfs=$(dirname "$MEDIUM")/root.sfs
 mkdir -p "$M/pm/live"
 cp "$sfs" "$M/pm/live/root.sfs"
