@@ -185,7 +185,7 @@ size: $(INITRAMFS)
 	@echo "opt-in module groups (make EXTRA_MODULES=NAME), what each adds:"
 	@BUSYBOX=$(CURDIR)/$(BUSYBOX) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" \
 	MODULE_COMPRESS=$(MODULE_COMPRESS) COMPRESS=$(COMPRESS) \
-	GEN_CPIO=$(CURDIR)/$(BUILD)/gen_cpio scripts/size-groups
+	ALT_KERNEL_DIR=$(wildcard $(NEW_KERNEL_DIR)) GEN_CPIO=$(CURDIR)/$(BUILD)/gen_cpio scripts/size-groups
 
 # --- demo --------------------------------------------------------------
 medium: $(OUT)/demo/live.iso

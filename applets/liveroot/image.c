@@ -135,53 +135,105 @@ static int loop_attach_extent(int fd, const char *path, const struct stat *st,
 
 /* --- checksums ------------------------------------------------------------ */
 
-#define SHA256_HEX 64
+/* sha256 or sha512, as verify= says (archiso ships airootfs.sha512) */
+struct hash {
+	unsigned bits;
+	union {
+		sha256_ctx_t s256;
+		sha512_ctx_t s512;
+	} c;
+};
 
-static void hex(char *out, const uint8_t *h)
+static void hash_begin(struct hash *h, unsigned bits)
 {
-	int i;
-	for (i = 0; i < 32; i++)
+	h->bits = bits;
+	if (bits == 512)
+		sha512_begin(&h->c.s512);
+	else
+		sha256_begin(&h->c.s256);
+}
+
+static void hash_add(struct hash *h, const void *p, size_t n)
+{
+	if (h->bits == 512)
+		sha512_hash(&h->c.s512, p, n);
+	else
+		sha256_hash(&h->c.s256, p, n);
+}
+
+static void hash_end(struct hash *h, uint8_t *out)
+{
+	if (h->bits == 512)
+		sha512_end(&h->c.s512, out);
+	else
+		sha256_end(&h->c.s256, out);
+}
+
+static void hex(char *out, const uint8_t *h, unsigned bits)
+{
+	unsigned i;
+	for (i = 0; i < bits / 8; i++)
 		sprintf(out + 2 * i, "%02x", h[i]);
 }
 
-/* The hash IMAGE must have: verify=sha256:HEX, or IMAGE.sha256 on the
- * media ("HEX  name", read inside the media only) */
+/* The hash IMAGE must have: verify=shaN:HEX, or a hash file on the media:
+ * IMAGE.shaN, else (archiso's) IMAGE without its extension .shaN
+ * (airootfs.sfs -> airootfs.sha512).  A file naming another file is refused. */
 static int expected_hash(const struct lr_opts *o, const char *base, const char *image,
 		char *want)
 {
-	char buf[256], *f;
+	const char *what = o->verify == 512 ? "verify=sha512:" : "verify=sha256:";
+	char buf[256], *f, *p;
+	struct stat st;
 	ssize_t n;
-	int fd;
+	int fd, rc;
 
 	if (o->verify_hex)
-		return lr_sha256_line(o->verify_hex, strlen(o->verify_hex), want);
-	f = xasprintf("%s.sha256", image);
-	fd = lr_open_media_file(base, f, "verify=sha256:");
+		return lr_hash_line(o->verify_hex, strlen(o->verify_hex), o->verify, NULL, want);
+	f = xasprintf("%s.sha%u", image, o->verify);
+	p = concat_path_file(base, f);
+	if (lstat(p, &st) != 0 && errno == ENOENT) {
+		char *dot = strrchr(image, '.');
+		if (dot && dot > strrchr(image, '/') + 1) {
+			/* (only to choose the name: opened inside the media below) */
+			char *g = xasprintf("%.*s.sha%u", (int)(dot - image), image, o->verify);
+			free(p);
+			p = concat_path_file(base, g);
+			if (lstat(p, &st) == 0) {
+				free(f);
+				f = g;
+			} else
+				free(g);
+		}
+	}
+	free(p);
+	fd = lr_open_media_file(base, f, what);
 	n = fd >= 0 ? full_read(fd, buf, sizeof(buf)) : -1;
 	if (fd >= 0)
 		close(fd);
-	if (n < 0 || lr_sha256_line(buf, n, want) != 0) {
-		if (fd >= 0)
-			bb_error_msg("verify=sha256: %s does not start with a sha256 (64 hex digits)", f);
-		free(f);
-		return -1;
-	}
+	rc = n < 0 ? -1 : lr_hash_line(buf, n, o->verify, bb_basename(image), want);
+	if (rc == -2)
+		bb_error_msg("%s %s names another file, not %s: refusing it", what, f, bb_basename(image));
+	else if (rc != 0 && fd >= 0)
+		bb_error_msg("%s %s does not start with a sha%u (%u hex digits)", what, f,
+				o->verify, o->verify / 4);
 	free(f);
-	return 0;
+	return rc ? -1 : 0;
 }
 
-static int check_hash(const char *path, const char *want, const uint8_t *h, const char *how)
+static int check_hash(const char *path, const char *want, const uint8_t *h, unsigned bits,
+		const char *how)
 {
-	char have[SHA256_HEX + 1];
+	char have[129];
 
-	hex(have, h);
+	hex(have, h, bits);
 	if (strcmp(have, want) == 0) {
-		lr_log("verified %s: sha256 %s (%s)", path, have, how);
+		lr_log("verified %s: sha%u %s (%s)", path, bits, have, how);
 		return 0;
 	}
 	bb_error_msg("checksum mismatch for %s: the image is damaged or not the one "
 			"expected; nothing was mounted from it\n"
-			"  expected sha256: %s\n  actual sha256:   %s", path, want, have);
+			"  expected sha%u: %s\n  actual sha%u:   %s", path, bits, want, bits, have);
 	return -1;
 }
 
@@ -190,10 +242,10 @@ static int check_hash(const char *path, const char *want, const uint8_t *h, cons
  * the tail of the file that the loop device leaves out (< 512 bytes,
  * never read by the filesystem). */
 static int hash_loop(const char *dev, int lfd, int file_fd, unsigned long long file_size,
-		uint8_t *h)
+		uint8_t *h, unsigned bits)
 {
 	enum { BUFSZ = 256 * 1024 };
-	sha256_ctx_t ctx;
+	struct hash ctx;
 	unsigned long long size, done = 0;
 	char *mem, *buf;
 	int fd, rc = -1;
@@ -213,14 +265,14 @@ static int hash_loop(const char *dev, int lfd, int file_fd, unsigned long long f
 	}
 	mem = xmalloc(BUFSZ + 4096);
 	buf = (char *)(((uintptr_t)mem + 4095) & ~(uintptr_t)4095);
-	sha256_begin(&ctx);
+	hash_begin(&ctx, bits);
 	while (done < size) {
 		ssize_t n = read(fd, buf, BUFSZ);
 		if (n <= 0) {
 			bb_perror_msg("reading %s%s", dev, n == 0 ? ": short device" : "");
 			goto out;
 		}
-		sha256_hash(&ctx, buf, n);
+		hash_add(&ctx, buf, n);
 		done += n;
 	}
 	if (size < file_size) {
@@ -229,9 +281,9 @@ static int hash_loop(const char *dev, int lfd, int file_fd, unsigned long long f
 			bb_simple_perror_msg("reading the image's tail");
 			goto out;
 		}
-		sha256_hash(&ctx, buf, t);
+		hash_add(&ctx, buf, t);
 	}
-	sha256_end(&ctx, h);
+	hash_end(&ctx, h);
 	rc = 0;
  out:
 	free(mem);
@@ -279,10 +331,10 @@ int lr_mount_image(struct lr_image *img, const char *target)
 	if (lfd < 0)
 		return -1;
 	if (img->verify) {
-		uint8_t h[32];
+		uint8_t h[64];
 
-		if (hash_loop(dev, lfd, img->fd, st.st_size, h) != 0
-		 || check_hash(img->path, img->want, h, "the bytes the loop device delivers") != 0
+		if (hash_loop(dev, lfd, img->fd, st.st_size, h, img->verify) != 0
+		 || check_hash(img->path, img->want, h, img->verify, "the bytes the loop device delivers") != 0
 		) {
 			close(lfd); /* autoclear: the loop device goes */
 			free(how);
@@ -329,11 +381,12 @@ static void progress(struct progress *p, int final)
 	}
 }
 
-/* Read the image (fd in) once: hash it (if hash) and copy it to DST. */
-static int copy_pass(int in, const char *src, const char *dst, uint8_t *hash)
+/* Read the image (fd in) once: hash it (if hash: sha256 or sha512, bits)
+ * and copy it to DST. */
+static int copy_pass(int in, const char *src, const char *dst, uint8_t *hash, unsigned bits)
 {
 	enum { BUFSZ = 256 * 1024 };
-	sha256_ctx_t ctx;
+	struct hash ctx;
 	struct progress p;
 	struct stat st;
 	char *buf;
@@ -378,7 +431,7 @@ static int copy_pass(int in, const char *src, const char *dst, uint8_t *hash)
 		rc = 0;
 		goto done;
 	}
-	sha256_begin(&ctx);
+	hash_begin(&ctx, bits);
 	buf = xmalloc(BUFSZ);
 	for (;;) {
 		ssize_t n = safe_read(in, buf, BUFSZ);
@@ -390,7 +443,7 @@ static int copy_pass(int in, const char *src, const char *dst, uint8_t *hash)
 			rc = 0;
 			break;
 		}
-		sha256_hash(&ctx, buf, n);
+		hash_add(&ctx, buf, n);
 		if (full_write(out, buf, n) != n) {
 			bb_perror_msg("writing %s", dst);
 			break;
@@ -399,7 +452,7 @@ static int copy_pass(int in, const char *src, const char *dst, uint8_t *hash)
 		progress(&p, 0);
 	}
 	free(buf);
-	sha256_end(&ctx, hash);
+	hash_end(&ctx, hash);
 	if (rc == 0)
 		progress(&p, 1);
  done:
@@ -462,12 +515,12 @@ static int copy_to_ram(const struct lr_opts *o, struct lr_image *img, unsigned n
 	free(opts);
 	for (i = 0; i < n; i++) {
 		char *dst = xasprintf(LR_RAM "/%u-%s", i, bb_basename(img[i].path));
-		uint8_t h[32];
+		uint8_t h[64];
 		int rc;
 
-		rc = copy_pass(img[i].fd, img[i].path, dst, img[i].verify ? h : NULL);
+		rc = copy_pass(img[i].fd, img[i].path, dst, img[i].verify ? h : NULL, img[i].verify);
 		if (rc == 0 && img[i].verify)
-			rc = check_hash(img[i].path, img[i].want, h, "while copying it to RAM");
+			rc = check_hash(img[i].path, img[i].want, h, img[i].verify, "while copying it to RAM");
 		copies[i].fd = rc == 0 ? open(dst, O_RDONLY | O_CLOEXEC) : -1;
 		if (copies[i].fd < 0) {
 			if (rc == 0)
@@ -586,20 +639,22 @@ int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 		n = rc;
 		names = found;
 		if (o->verify_hex && n > 1) {
-			bb_error_msg("verify=sha256:HEX names one hash, %s holds %u images", o->image_dir, n);
+			bb_error_msg("verify=sha%u:HEX names one hash, %s holds %u images", o->verify, o->image_dir, n);
 			return -1;
 		}
 	}
 	for (i = 0; i < n; i++) {
-		img[i].fd = lr_open_media_file(base, names[i], "image");
+		char *name;
+
+		img[i].fd = lr_open_media_alt(base, names[i], "image", &name);
 		if (img[i].fd < 0)
 			return -1;
-		img[i].path = concat_path_file(base, names[i]);
-		if (o->verify) {
-			if (expected_hash(o, base, names[i], img[i].want) != 0)
-				return -1;
-			img[i].verify = 1;
-		}
+		img[i].path = concat_path_file(base, name);
+		rc = o->verify ? expected_hash(o, base, name, img[i].want) : 0;
+		free(name);
+		if (rc != 0)
+			return -1;
+		img[i].verify = o->verify;
 	}
 	if (names == found)
 		for (i = 0; i < n; i++)

@@ -20,6 +20,7 @@
 //config:	select FEATURE_VOLUMEID_EXFAT
 //config:	select FEATURE_VOLUMEID_NTFS
 //config:	select FEATURE_SEAMLESS_XZ
+//config:	select SHA512SUM
 //config:	help
 //config:	The whole stage of an initramfs for live media: wait for the boot
 //config:	media (by label, UUID or device, loading drivers by modalias),
@@ -48,12 +49,15 @@
 //usage:     "\n			or auto (first device holding the image, removable first)"
 //usage:     "\n	label=x		Same as media=LABEL=x"
 //usage:     "\n	iso=PATH	The images are inside this ISO file on the media"
+//usage:     "\n			(none: not, whatever a peer's word says)"
 //usage:     "\n	image=P[,P]..	Root image(s) (/live/root.sfs), squashfs or erofs;"
-//usage:     "\n			several are stacked, the first at the bottom"
+//usage:     "\n			several are stacked, the first at the bottom;"
+//usage:     "\n			A|B: the first of A, B on the media"
 //usage:     "\n	image.dir=DIR	Every DIR/ *.squashfs on the media instead, by name"
 //usage:     "\n	timeout=SEC	Wait this long for devices (30, max 3600)"
 //usage:     "\n	toram=yes|no|auto Copy the images to RAM, release the media (no)"
-//usage:     "\n	verify=sha256[:HEX] Check images against IMAGE.sha256 (or HEX)"
+//usage:     "\n	verify=sha256|sha512[:HEX] Check images against IMAGE.sha256"
+//usage:     "\n			or IMAGE.sha512 (or HEX) before mounting them"
 //usage:     "\n	rw=SPEC		Writable layer: tmpfs[:SIZE] (SIZE: 256M, 50%), or"
 //usage:     "\n			persistent LABEL=x[:PATH], UUID=x[:PATH], /dev/x[:PATH]:"
 //usage:     "\n			PATH a directory (ext4, btrfs, xfs) or an ext2/3/4"

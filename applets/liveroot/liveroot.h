@@ -70,12 +70,12 @@ struct lr_opts {
 	unsigned long long rw_create; /* persistent: make that file, this size, if missing */
 	unsigned shutdown;      /* SHUTDOWN_*: /run/initramfs/shutdown */
 	char *peer_notes;       /* how the peers' words were understood, lines */
-	const char *verify_hex; /* verify=sha256:HEX */
+	const char *verify_hex; /* verify=sha256:HEX or sha512:HEX */
 	const char *modules;    /* extra modules, comma separated */
 	const char *console;    /* console for init */
 	unsigned timeout;       /* seconds to wait for the media */
 	unsigned toram;         /* TORAM_* */
-	unsigned verify;        /* 1: sha256 */
+	unsigned verify;        /* 0, 256 (sha256) or 512 (sha512) */
 	unsigned brk;           /* BRK_* */
 	unsigned flags;         /* LR_* */
 	int media_given;        /* media= or label= seen (even if bad) */
@@ -120,6 +120,7 @@ int lr_mount(const char *src, const char *target, const char *type,
 		unsigned long flags, const char *data);
 int lr_open_in_root(int rootfd, const char *path, int flags);
 int lr_open_media_file(const char *base, const char *path, const char *what);
+int lr_open_media_alt(const char *base, const char *spec, const char *what, char **chosen);
 int lr_open_dir_beneath(const char *base, const char *rel, int create);
 
 /* memlog.c */
@@ -139,7 +140,7 @@ void lr_unescape_octal(char *s);
 int lr_mountinfo_line(char *line, struct lr_mnt *m);
 int lr_overlay_dirs(char *opts, int (*fn)(void *ctx, const char *key, const char *dir),
 		void *ctx);
-int lr_sha256_line(const char *buf, size_t len, char *want);
+int lr_hash_line(const char *buf, size_t len, unsigned bits, const char *name, char *want);
 int lr_elf_inspect(lr_read_at rd, void *ctx, unsigned machine, unsigned also,
 		char *interp_buf, const char **interp, const char **why);
 unsigned lr_elf_machine(const char *uname_machine, unsigned *also);
@@ -174,8 +175,8 @@ const char *lr_rw_fstype(const char *type);
 struct lr_image {
 	char *path;             /* for messages (and erofs's own file mount) */
 	int fd;                 /* the image, opened inside the media */
-	int verify;             /* hash it through the loop device first */
-	char want[65];          /* expected sha256, lower-case hex */
+	unsigned verify;        /* 256/512: hash it (sha256/sha512) before mounting */
+	char want[129];         /* the expected hash, lower-case hex */
 };
 int lr_prepare_images(const struct lr_opts *o, struct lr_image *img);
 int lr_mount_image(struct lr_image *img, const char *target);

@@ -528,7 +528,7 @@ char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typ
 }
 
 static const char fs_types[] ALIGN1 = "iso9660\0" "udf\0" "vfat\0" "ext4\0" "erofs\0"
-	"btrfs\0" "xfs\0" "exfat\0" "ext3\0" "ext2\0";
+	"btrfs\0" "xfs\0" "exfat\0" "ntfs3\0" "ext3\0" "ext2\0";
 
 /* A read-only mount must not write either: a journaling filesystem would
  * still replay a dirty journal (an installed system that crashed or
@@ -538,6 +538,9 @@ static int mount_ro_safe(const char *dev, const char *target, const char *type,
 {
 	const char *data = NULL;
 
+	/* probed "ntfs" is mounted by ntfs3 (the old ntfs driver is gone) */
+	if (strcmp(type, "ntfs") == 0)
+		type = "ntfs3";
 	if (flags & MS_RDONLY) {
 		if (strncmp(type, "ext", 3) == 0) {
 			/* the ext4 driver serves ext2/3 too; noload = no replay */
@@ -658,7 +661,7 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
 	}
 	if (!type)
 		return -2;
-	if (index_in_strings(fs_types, type) < 0) {
+	if (index_in_strings(fs_types, lr_rw_fstype(type)) < 0) {
 		lr_debug("%s holds %s: not live media", dev, type);
 		return -1;
 	}
@@ -685,8 +688,11 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
 			closedir(d);
 		else if (dfd >= 0)
 			close(dfd);
-	} else
-		fd = lr_open_media_file(LR_MEDIA, first_wanted(o), o->iso ? "iso=" : "image");
+	} else {
+		char *name;
+		fd = lr_open_media_alt(LR_MEDIA, first_wanted(o), o->iso ? "iso=" : "image", &name);
+		free(name);
+	}
 	if (fd >= 0) {
 		close(fd);
 		G.media_type = type;
@@ -837,7 +843,7 @@ int lr_mount_media(const struct lr_opts *o)
 		rc = lr_mount_fs(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID);
 		if (rc != 0) {
 			bb_perror_msg("can't mount %s (%s) read-only%s", dev,
-					type ? type : "tried iso9660, udf, vfat, ext4, erofs, btrfs, xfs, exfat",
+					type ? type : "tried iso9660, udf, vfat, ext4, erofs, btrfs, xfs, exfat, ntfs3",
 					errno == ENODEV ? ": no driver for it in the initramfs (build it with "
 					"make EXTRA_MODULES=<its module>)" : "");
 			free(dev);
@@ -849,8 +855,17 @@ int lr_mount_media(const struct lr_opts *o)
 	G.media_removable = removable(bb_basename(dev));
 	if (layer_on_media(o, dev) && media_rw(dev) != 0)
 		return -1;
-	p = concat_path_file(LR_MEDIA, first_wanted(o));
-	rc = access(p, R_OK);
+	/* (any one of image=A|B) */
+	p = xstrdup(first_wanted(o));
+	{
+		char *q = p, *a, *f;
+		rc = -1;
+		while (rc != 0 && (a = strsep(&q, "|")) != NULL) {
+			f = concat_path_file(LR_MEDIA, a);
+			rc = access(f, R_OK);
+			free(f);
+		}
+	}
 	if (rc != 0)
 		bb_perror_msg("%s on the media (%s)", first_wanted(o), o->media);
 	free(p);

@@ -175,8 +175,14 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 		o->media = val;
 		break;
 	case P_ISO:
+		if (strcmp(val, "none") == 0) {
+			/* (clears a peer's findiso=, img_loop=, iso-scan/filename=) */
+			o->iso = NULL;
+			break;
+		}
 		if (!valid_path(val)) {
-			bb_error_msg("iso=%s: need an absolute path on the media, without '..'", val);
+			bb_error_msg("iso=%s: need an absolute path on the media, without '..' "
+					"(or none)", val);
 			return -1;
 		}
 		o->iso = val;
@@ -190,10 +196,18 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 				bb_error_msg("image=: at most %u images", LR_MAX_IMAGES);
 				return -1;
 			}
-			if (!valid_path(w)) {
-				bb_error_msg("image=%s: '%s' is not an absolute path on the media "
-						"(without '..')", val, w);
-				return -1;
+			{
+				/* A|B: the first of them on the media */
+				char *alts = xstrdup(w), *q = alts, *a;
+				int ok = 1;
+				while ((a = strsep(&q, "|")) != NULL)
+					ok &= valid_path(a);
+				free(alts);
+				if (!ok) {
+					bb_error_msg("image=%s: '%s' is not an absolute path on the media "
+							"(without '..'; A|B for the first of A, B there)", val, w);
+					return -1;
+				}
 			}
 			o->images[n++] = w;
 		}
@@ -218,19 +232,24 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 		}
 		o->toram = i;
 		break;
-	case P_VERIFY:
-		if (strcmp(val, "sha256") == 0) {
+	case P_VERIFY: {
+		/* sha256 | sha512 (hash files on the media) | sha256:HEX | sha512:HEX */
+		unsigned bits = is_prefixed_with(val, "sha512") ? 512 : is_prefixed_with(val, "sha256") ? 256 : 0;
+		const char *h = val + 6;
+
+		if (bits && *h == '\0') {
 			o->verify_hex = NULL;
-		} else if (is_prefixed_with(val, "sha256:") && strlen(val + 7) == 64
-				&& strspn(val + 7, "0123456789abcdefABCDEF") == 64) {
-			o->verify_hex = val + 7;
+		} else if (bits && *h == ':' && strlen(h + 1) == bits / 4
+				&& strspn(h + 1, "0123456789abcdefABCDEF") == bits / 4) {
+			o->verify_hex = h + 1;
 		} else {
-			bb_error_msg("verify=%s: use sha256 (IMAGE.sha256 files on the media) "
-					"or sha256:HEX (64 hex digits)", val);
+			bb_error_msg("verify=%s: use sha256 or sha512 (IMAGE.sha256/.sha512 files on the "
+					"media), or sha256:HEX (64 hex digits), sha512:HEX (128)", val);
 			return -1;
 		}
-		o->verify = 1;
+		o->verify = bits;
 		break;
+	}
 	case P_INIT:
 		if (!valid_path(val)) {
 			bb_error_msg("init=%s: need an absolute path without '..'", val);
@@ -423,7 +442,7 @@ static const struct peer_word peer_words[] = {
 	{ "archisosearchuuid",        NULL, PW_VALUE },   /* media=auto */
 	{ "archisosearchfilename",    NULL, PW_VALUE },
 	{ "copytoram_size",           NULL, PW_IGNORE },
-	{ "checksum",                 NULL, PW_IGNORE },  /* airootfs.sha512: liveroot does sha256 */
+	{ "checksum",                 NULL, PW_VALUE },   /* y: verify=sha512 (airootfs.sha512) */
 	{ "verify",                   NULL, PW_IGNORE },
 	{ "archiso_http_srv",         NULL, PW_IGNORE },
 	{ "archiso_nbd_srv",          NULL, PW_IGNORE },
@@ -452,6 +471,7 @@ struct peers {
 	char *note;             /* what was understood, one line each */
 	const char *dir, *img, *size, *overlay;
 	int live;               /* root=live: seen: dracut's layout by default */
+	const char *iso;        /* iso-scan/filename=, findiso=, img_loop= */
 	/* archiso */
 	const char *alabel, *adev, *abase, *imgdev, *toram, *cowsize, *cowdev, *cowdir, *asearch;
 	/* live-boot */
@@ -571,6 +591,8 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 			peer_note(pp, xasprintf("%s: needs a value, ignored", w));
 			return 0;
 		}
+		if (pw->name && strcmp(pw->name, "iso") == 0)
+			pp->iso = w;
 		if (pw->name)
 			return peer_apply(o, pp, w, pw->name, v);
 		/* combined below, once every word is seen */
@@ -584,6 +606,11 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 			peer_note(pp, strcmp(v, "overlay") == 0
 					? xasprintf("%s: accepted (the overlayfs liveroot always uses)", w)
 					: xasprintf("%s: not supported (liveroot uses overlayfs), ignored", w));
+		} else if (strcmp(pw->word, "checksum") == 0) {
+			/* mkinitcpio-archiso: checksum=y checks airootfs.sha512 */
+			if (strcmp(v, "y") == 0)
+				return peer_apply(o, pp, w, "verify", "sha512");
+			peer_note(pp, xasprintf("%s: off", w));
 		} else if (strcmp(pw->word, "live-media-path") == 0)
 			pp->lbpath = v;
 		else if (strcmp(pw->word, "live-media") == 0)
@@ -645,7 +672,8 @@ static int archiso_finish(struct lr_opts *o, struct peers *pp)
 		bad |= peer_apply(o, pp, w, "media", v);
 		free(v);
 		free(w);
-	} else if (pp->alabel) {
+	} else if (pp->alabel && !pp->iso) {
+		/* (with img_loop= it is the ISO file's label, not the media's) */
 		char *w = xasprintf("archisolabel=%s", pp->alabel);
 		v = xasprintf("LABEL=%s", pp->alabel);
 		bad |= peer_apply(o, pp, w, "media", v);
@@ -661,7 +689,7 @@ static int archiso_finish(struct lr_opts *o, struct peers *pp)
 		const char *b = pp->abase ? pp->abase : "arch";
 		while (*b == '/')
 			b++;
-		v = xasprintf("/%s/%s/airootfs.sfs", b, arch);
+		v = xasprintf("/%s/%s/airootfs.sfs|/%s/%s/airootfs.erofs", b, arch, b, arch);
 		bad |= peer_apply(o, pp, "archisobasedir (archiso's layout)", "image", v);
 		free(v);
 	}
@@ -738,6 +766,15 @@ static int liveboot_finish(struct lr_opts *o, struct peers *pp)
 static int peer_finish(struct lr_opts *o, struct peers *pp)
 {
 	int bad = archiso_finish(o, pp) | liveboot_finish(o, pp);
+
+	if (pp->live && pp->iso) {
+		/* dracut: root=live:CDLABEL=x is the label inside the ISO file
+		 * iso-scan/filename= names; the device holding the file is
+		 * found by looking, as iso-scan does */
+		char *w = xasprintf("%s with root=live:", pp->iso);
+		bad |= peer_apply(o, pp, w, "media", "auto");
+		free(w);
+	}
 
 	if (pp->live || pp->dir || pp->img) {
 		const char *d = pp->dir ? pp->dir : "LiveOS";
@@ -857,8 +894,8 @@ int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline)
 		bad = -1;
 	}
 	if (o->verify_hex && o->nimages > 1) {
-		bb_error_msg("verify=sha256:HEX names one hash but image= lists %u images: "
-				"use verify=sha256 with IMAGE.sha256 files", o->nimages);
+		bb_error_msg("verify=sha%u:HEX names one hash but image= lists %u images: "
+				"use verify=sha%u with IMAGE.sha%u files", o->verify, o->nimages, o->verify, o->verify);
 		bad = -1;
 	}
 	return bad;
@@ -913,7 +950,7 @@ void lr_print_options(const struct lr_opts *o)
 			"quiet=%u\ndebug=%u\nrw_create=%llu\nshutdown=%s\n",
 			o->init, o->rw, S(o->rw_size), S(o->rw_dev), S(o->rw_dir), o->timeout,
 			nth_string(toram_names, o->toram),
-			o->verify ? "sha256" : "none", o->verify_hex ? ":" : "", S(o->verify_hex),
+			o->verify == 512 ? "sha512" : o->verify ? "sha256" : "none", o->verify_hex ? ":" : "", S(o->verify_hex),
 			S(o->modules), nth_string(break_names, o->brk), o->console,
 			!!(o->flags & LR_QUIET), !!(o->flags & LR_DEBUG),
 			o->rw_create, nth_string(shutdown_names, o->shutdown));

@@ -159,19 +159,39 @@ int lr_overlay_dirs(char *opts, int (*fn)(void *ctx, const char *key, const char
 	return 0;
 }
 
-/* --- IMAGE.sha256 --------------------------------------------------------- */
+/* --- IMAGE.sha256, IMAGE.sha512 -------------------------------------------- */
 
-/* "HEX  name" (sha256sum's format) or just HEX: the first 64 hex digits,
- * lower-cased into want (65 bytes).  buf need not be terminated. */
-int lr_sha256_line(const char *buf, size_t len, char *want)
+/* "HEX  name" (sha256sum's/sha512sum's format, "*name" in binary mode) or
+ * just HEX: bits/4 hex digits, lower-cased into want (bits/4 + 1 bytes).
+ * A name, when the line has one and name is given, must be that file's
+ * (its basename): a hash for another file is not this one's.  buf need
+ * not be terminated. */
+int lr_hash_line(const char *buf, size_t len, unsigned bits, const char *name, char *want)
 {
-	size_t n;
+	size_t n, hl = bits / 4, e;
 
-	for (n = 0; n < len && n < 64 && isxdigit((unsigned char)buf[n]); n++)
+	for (n = 0; n < len && n < hl && isxdigit((unsigned char)buf[n]); n++)
 		want[n] = tolower((unsigned char)buf[n]);
-	if (n != 64 || (n < len && !isspace((unsigned char)buf[n]) && buf[n] != '\0'))
+	if (n != hl || (n < len && !isspace((unsigned char)buf[n]) && buf[n] != '\0'))
 		return -1;
-	want[64] = '\0';
+	want[hl] = '\0';
+	/* the name: after one blank and an optional '*', up to the line's end */
+	while (n < len && (buf[n] == ' ' || buf[n] == '\t'))
+		n++;
+	if (n < len && buf[n] == '*')
+		n++;
+	for (e = n; e < len && buf[e] != '\n' && buf[e] != '\r' && buf[e] != '\0'; e++)
+		continue;
+	if (name && e > n) {
+		const char *l = buf + n;
+		size_t ll = e - n;
+		if (ll > 2 && l[0] == '.' && l[1] == '/') {
+			l += 2;
+			ll -= 2;
+		}
+		if (ll != strlen(name) || memcmp(l, name, ll) != 0)
+			return -2;
+	}
 	return 0;
 }
 

@@ -479,6 +479,35 @@ int lr_open_media_file(const char *base, const char *path, const char *what)
 	return -1;
 }
 
+/* PATH or "A|B|...": the first alternative that is on the media (archiso's
+ * airootfs.sfs or airootfs.erofs), opened as lr_open_media_file does; its
+ * path (malloced) in *chosen.  Only a missing one moves on to the next: one
+ * that is there but refused stops here. */
+int lr_open_media_alt(const char *base, const char *spec, const char *what, char **chosen)
+{
+	char *alts = xstrdup(spec), *p = alts, *a;
+	int fd = -1;
+
+	*chosen = NULL;
+	while ((a = strsep(&p, "|")) != NULL) {
+		if (p) {
+			/* (the name only is chosen here: opened inside the media) */
+			struct stat st;
+			char *full = concat_path_file(base, a);
+			int missing = lstat(full, &st) != 0 && errno == ENOENT;
+			free(full);
+			if (missing)
+				continue;
+		}
+		fd = lr_open_media_file(base, a, what);
+		if (fd >= 0)
+			*chosen = xstrdup(a);
+		break;
+	}
+	free(alts);
+	return fd;
+}
+
 /* Open (creating it, mode 0755, when create is set and it is missing) the
  * directory REL below the directory BASE, one component at a time: no
  * symlink is followed, no ".." accepted, every component must be a real

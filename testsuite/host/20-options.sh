@@ -195,8 +195,8 @@ expect "live-boot live-media-path=live (relative, as live-boot allows)" "image_d
 # --- archiso's words (mkinitcpio-archiso) ---------------------------------------------
 arch=$(uname -m)
 expect "archiso archisolabel= is the media" "media=LABEL=ARCH_202611" "archisobasedir=arch archisolabel=ARCH_202611"
-expect "archiso layout: BASEDIR/ARCH/airootfs.sfs" "image=/arch/$arch/airootfs.sfs" "archisolabel=ARCH_202611"
-expect "archiso archisobasedir=" "image=/myarch/$arch/airootfs.sfs" "archisobasedir=myarch archisolabel=X"
+expect "archiso layout: BASEDIR/ARCH/airootfs.sfs or .erofs" "image=/arch/$arch/airootfs.sfs|/arch/$arch/airootfs.erofs" "archisolabel=ARCH_202611"
+expect "archiso archisobasedir=" "image=/myarch/$arch/airootfs.sfs|/myarch/$arch/airootfs.erofs" "archisobasedir=myarch archisolabel=X"
 expect "archiso img_dev + img_loop: an ISO file on a disk" "iso=/isos/archlinux.iso" "img_dev=/dev/sda2 img_loop=/isos/archlinux.iso archisolabel=X"
 expect "archiso img_dev is the media" "media=/dev/sda2" "img_dev=/dev/sda2 img_loop=/isos/archlinux.iso archisolabel=X"
 expect "archiso copytoram=y" "toram=yes" "archisolabel=X copytoram=y"
@@ -204,7 +204,19 @@ expect "archiso copytoram=auto" "toram=auto" "archisolabel=X copytoram=auto"
 expect "archiso cow_spacesize=" "rw_size=512M" "archisolabel=X cow_spacesize=512M"
 expect "archiso cow_label= (default cow_directory)" "rw_dir=persistent_X/$arch" "archisolabel=X cow_label=P"
 expect "archiso cow_device= + cow_directory=" "rw_dir=mycow" "archisolabel=X cow_device=/dev/sdb1 cow_directory=/mycow"
-peer "archiso checksum=y (sha512) is listed as not supported" "^peer: checksum=y: not supported, ignored$" "archisolabel=X checksum=y"
+expect "archiso checksum=y: verify=sha512 (airootfs.sha512)" "verify=sha512" "archisolabel=X checksum=y"
+expect "archiso checksum=n: no check" "verify=none" "archisolabel=X checksum=n"
+expect "archiso img_loop= without img_dev=: archisolabel is the ISO's own label, the media found by looking" \
+	"media=auto" "img_loop=/isos/archlinux.iso archisolabel=ARCH_X"
+expect "dracut iso-scan/filename= with root=live:CDLABEL=: that label is the ISO's, the media found by looking" \
+	"media=auto" "root=live:CDLABEL=Fedora-Live iso-scan/filename=/isos/fedora.iso rd.live.image"
+expect "liveroot.iso=none clears a peer's findiso=" "iso=" "boot=live findiso=/isos/x.iso liveroot.iso=none"
+peer "... and says it wins" "^peer: liveroot.iso=none wins over findiso=/isos/x.iso" "boot=live findiso=/isos/x.iso liveroot.iso=none"
+expect "verify=sha512" "verify=sha512" "liveroot.label=X liveroot.verify=sha512"
+expect "verify=sha512:HEX" "verify=sha512:$(printf '%0128d' 0)" "liveroot.label=X liveroot.verify=sha512:$(printf '%0128d' 0)"
+refuse "verify=sha512 with 64 hex digits" "verify=sha512:$(printf '%064d' 0): use sha256 or sha512" "liveroot.label=X liveroot.verify=sha512:$(printf '%064d' 0)"
+expect "image=A|B: alternatives" "layer0=/a.sfs|/a.erofs" "liveroot.label=X liveroot.image=/a.sfs|/a.erofs"
+refuse "image=A|B: each an absolute path" "b.erofs. is not an absolute path on the media" "liveroot.label=X liveroot.image=/a.sfs|b.erofs"
 expect "liveroot.* wins over archiso's words" "toram=no" "archisolabel=X copytoram=y liveroot.toram=no"
 
 # --- Debian live-boot's words ----------------------------------------------------------
