@@ -293,7 +293,65 @@ static int hash_loop(const char *dev, int lfd, int file_fd, unsigned long long f
 
 /* --- mounting an image ------------------------------------------------------ */
 
-int lr_mount_image(struct lr_image *img, const char *target)
+/* dracut's older layout: the squashfs holds LiveOS/rootfs.img (before
+ * that ext3fs.img), an ext image that is the root.  Loop-mounted read-only
+ * (no journal replay) from inside the squashfs on TARGET-rootfs.  Returns
+ * 0 (no such file: *root = NULL), 1 (mounted: *root malloced), -1. */
+static int inner_rootfs(const char *target, char **root)
+{
+	static const char names[] ALIGN1 = "/LiveOS/rootfs.img\0" "/LiveOS/ext3fs.img\0";
+	const char *name;
+	struct stat st;
+	char dev[32], *p, *mnt;
+	int i, fd, lfd, dio, rc;
+
+	*root = NULL;
+	for (i = 0; (name = nth_string(names, i))[0]; i++) {
+		p = concat_path_file(target, name);
+		rc = lstat(p, &st);
+		free(p);
+		if (rc == 0)
+			break;
+	}
+	if (!name[0])
+		return 0;
+	/* inside the image, a regular file, on the image's own filesystem */
+	fd = lr_open_media_file(target, name, "dracut's root image");
+	if (fd < 0)
+		return -1;
+	p = concat_path_file(target, name);
+	if (fstat(fd, &st) != 0 || lr_check_ext(fd, p, st.st_size) < 0) {
+		bb_error_msg("%s (dracut's older layout: an ext4 image inside the squashfs) holds no "
+				"ext2/3/4 filesystem that fits the file: damaged image?", p);
+		goto bad;
+	}
+	lfd = loop_attach(fd, p, dev, sizeof(dev), &dio);
+	if (lfd < 0)
+		goto bad;
+	mnt = xasprintf("%s-rootfs", target);
+	rc = lr_mount_fs(dev, mnt, "ext4", MS_RDONLY | MS_NODEV | MS_NOSUID);
+	close(lfd);
+	if (rc != 0) {
+		bb_perror_msg("can't mount %s (dracut's older layout: the root is this ext4 image "
+				"inside the squashfs)%s", p, errno == ENODEV ? ": the initramfs has no ext4 "
+				"driver (make EXTRA_MODULES=ext4)" : "");
+		free(mnt);
+		goto bad;
+	}
+	lr_log("dracut's older layout: the root is %s, mounted read-only on %s", p, mnt);
+	close(fd);
+	free(p);
+	*root = mnt;
+	return 1;
+ bad:
+	close(fd);
+	free(p);
+	return -1;
+}
+
+/* The image on TARGET; *root: what the overlay stacks (TARGET, or the
+ * root image inside it, malloced) */
+int lr_mount_image(struct lr_image *img, const char *target, char **root)
 {
 	struct stat st, pst;
 	char *how = NULL;
@@ -301,6 +359,7 @@ int lr_mount_image(struct lr_image *img, const char *target)
 	const char *type;
 	int lfd, dio, rc;
 
+	*root = NULL;
 	if (fstat(img->fd, &st) != 0) {
 		bb_perror_msg("image %s", img->path);
 		return -1;
@@ -323,7 +382,7 @@ int lr_mount_image(struct lr_image *img, const char *target)
 	) {
 		lr_log("mounted %s (erofs, straight from the file, no loop device) read-only on %s",
 				img->path, target);
-		return 0;
+		goto inner;
 	}
 	lfd = loop_attach_extent(img->fd, img->path, &st, dev, sizeof(dev), &dio, &how);
 	if (lfd < 0)
@@ -351,7 +410,15 @@ int lr_mount_image(struct lr_image *img, const char *target)
 	/* with autoclear, the loop device goes away with its last user:
 	 * the mount, or nobody if the mount failed */
 	close(lfd);
-	return rc;
+	if (rc != 0)
+		return rc;
+ inner:
+	rc = inner_rootfs(target, root);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		*root = xstrdup(target);
+	return 0;
 }
 
 /* --- copy to RAM ------------------------------------------------------------ */
@@ -560,7 +627,70 @@ static int by_name(const void *a, const void *b)
 
 /* image_dir= (Debian live-boot's layout): every DIR/ *.squashfs on the
  * media, by name, the first at the bottom.  names: malloced paths. */
-static int list_images(const char *base, const char *dir, char **names)
+/* live-boot's DIR/NAME.module (NAME: image.module=, default filesystem):
+ * the images to stack, bottom first, names of files in DIR separated by
+ * blanks or newlines.  Returns the count (names[] malloced), 0 when there
+ * is no such file, -1. */
+static int module_list(const char *base, const char *dir, const char *module, char **names)
+{
+	char *f = xasprintf("%s/%s.module", dir, module), *p, *buf, *w;
+	struct stat st;
+	unsigned n = 0;
+	ssize_t len;
+	int fd;
+
+	p = concat_path_file(base, f);
+	fd = lstat(p, &st);
+	free(p);
+	if (fd != 0 && errno == ENOENT) {
+		free(f);
+		return 0;
+	}
+	fd = lr_open_media_file(base, f, "live-boot's image list");
+	if (fd < 0) {
+		free(f);
+		return -1;
+	}
+	buf = xzalloc(4097);
+	len = full_read(fd, buf, 4096);
+	close(fd);
+	if (len < 0 || memchr(buf, '\0', len)) {
+		bb_error_msg("%s on the media: %s", f, len < 0 ? "can't read it" : "not a text file");
+		goto bad;
+	}
+	for (p = buf; (w = strsep(&p, " \t\r\n")) != NULL; ) {
+		if (!*w)
+			continue;
+		/* a file in DIR: no path, nothing hidden, no ".." */
+		if (strchr(w, '/') || w[0] == '.') {
+			bb_error_msg("%s names '%s': not an image file in %s, refusing the list", f, w, dir);
+			goto bad;
+		}
+		if (n == LR_MAX_IMAGES) {
+			bb_error_msg("%s names more than %u images: refusing to boot some of them",
+					f, LR_MAX_IMAGES);
+			goto bad;
+		}
+		names[n++] = concat_path_file(dir, w);
+	}
+	if (n == 0) {
+		bb_error_msg("%s on the media names no image", f);
+		goto bad;
+	}
+	lr_log("%u image(s) listed in %s, stacked in its order: %s%s", n, f, names[0],
+			n > 1 ? " ..." : "");
+	free(buf);
+	free(f);
+	return n;
+ bad:
+	while (n)
+		free(names[--n]);
+	free(buf);
+	free(f);
+	return -1;
+}
+
+static int list_images(const char *base, const char *dir, const char *module, char **names)
 {
 	struct dirent *de;
 	unsigned n = 0;
@@ -569,6 +699,13 @@ static int list_images(const char *base, const char *dir, char **names)
 
 	if (dfd < 0)
 		return -1;
+	{
+		int m = module_list(base, dir, module, names);
+		if (m != 0) {
+			close(dfd);
+			return m;
+		}
+	}
 	d = fdopendir(dfd);
 	if (!d) {
 		close(dfd);
@@ -633,7 +770,7 @@ int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 		base = LR_ISO;
 	}
 	if (o->image_dir) {
-		rc = list_images(base, o->image_dir, found);
+		rc = list_images(base, o->image_dir, o->image_module ? o->image_module : "filesystem", found);
 		if (rc < 0)
 			return -1;
 		n = rc;

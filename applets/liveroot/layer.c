@@ -303,7 +303,18 @@ static int mount_persistent(const struct lr_opts *o, struct lr_rw *rw)
 		dev = xstrdup(G.media_dev);
 		type = G.media_type;
 	} else {
-		dev = lr_wait_device(o, o->rw_dev, &type);
+		struct lr_opts t = *o;
+		/* rw.missing=tmpfs (live-boot's "persistence": if there is
+		 * one): the media was found, a device on the machine is there
+		 * by now; a few seconds for a slow USB bus */
+		if (o->rw_missing_ok && t.timeout > 5)
+			t.timeout = 5;
+		dev = lr_wait_device(&t, o->rw_dev, &type);
+		if (!dev && o->rw_missing_ok) {
+			lr_log("the persistent layer rw=%s is not there: this session's changes stay in "
+					"RAM (rw.missing=tmpfs)", o->rw);
+			return 1;
+		}
 		if (!dev) {
 			bb_error_msg("the persistent layer rw=%s is not there; not booting without it "
 					"(nothing written). Use rw=tmpfs for a throwaway layer", o->rw);
@@ -459,7 +470,8 @@ int lr_mount_rw(const struct lr_opts *o, struct lr_rw *rw)
 	if (rc > 0) {
 		struct lr_opts t = *o;
 		t.rw_dev = NULL;
-		lr_log("writable layer: tmpfs (the persistent layer is read-only below it)");
+		if (rw->lower)
+			lr_log("writable layer: tmpfs (the persistent layer is read-only below it)");
 		return mount_tmpfs(&t, rw);
 	}
 	return rc;

@@ -62,6 +62,7 @@ struct lr_opts {
 	char *images[LR_MAX_IMAGES + 1];  /* split, first = bottom layer */
 	unsigned nimages;
 	const char *image_dir;  /* or every *.squashfs here (live-boot's layout) */
+	const char *image_module; /* image.dir's NAME.module lists them (filesystem) */
 	const char *init;       /* init inside the new root */
 	const char *rw;         /* rw=, as given */
 	const char *rw_size;    /* tmpfs: SIZE (tmpfs size= syntax) or NULL */
@@ -69,6 +70,7 @@ struct lr_opts {
 	const char *rw_dir;     /* persistent: directory or image file on it */
 	unsigned long long rw_create; /* persistent: make that file, this size, if missing */
 	unsigned shutdown;      /* SHUTDOWN_*: /run/initramfs/shutdown */
+	unsigned rw_missing_ok; /* rw.missing=tmpfs: no persistent device, boot anyway */
 	char *peer_notes;       /* how the peers' words were understood, lines */
 	const char *verify_hex; /* verify=sha256:HEX or sha512:HEX */
 	const char *modules;    /* extra modules, comma separated */
@@ -179,7 +181,7 @@ struct lr_image {
 	char want[129];         /* the expected hash, lower-case hex */
 };
 int lr_prepare_images(const struct lr_opts *o, struct lr_image *img);
-int lr_mount_image(struct lr_image *img, const char *target);
+int lr_mount_image(struct lr_image *img, const char *target, char **root);
 
 /* layer.c: the writable layer */
 struct lr_rw {

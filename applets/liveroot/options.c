@@ -17,14 +17,17 @@
 static const char param_names[] ALIGN1 =
 	"media\0" "label\0" "image\0" "init\0" "rw\0" "timeout\0"
 	"modules\0" "break\0" "console\0" "quiet\0" "debug\0"
-	"iso\0" "toram\0" "verify\0" "rw.create\0" "shutdown\0" "image.dir\0";
+	"iso\0" "toram\0" "verify\0" "rw.create\0" "shutdown\0" "image.dir\0" "rw.missing\0"
+	"image.module\0";
 enum { P_MEDIA, P_LABEL, P_IMAGE, P_INIT, P_RW, P_TIMEOUT,
 	P_MODULES, P_BREAK, P_CONSOLE, P_QUIET, P_DEBUG,
-	P_ISO, P_TORAM, P_VERIFY, P_RW_CREATE, P_SHUTDOWN, P_IMAGE_DIR };
+	P_ISO, P_TORAM, P_VERIFY, P_RW_CREATE, P_SHUTDOWN, P_IMAGE_DIR, P_RW_MISSING,
+	P_IMAGE_MODULE };
 
 static const char toram_names[] ALIGN1 = "no\0" "yes\0" "auto\0";
 /* the same order as SHUTDOWN_* */
 static const char shutdown_names[] ALIGN1 = "auto\0" "yes\0" "no\0";
+static const char missing_names[] ALIGN1 = "stop\0" "tmpfs\0";
 
 static const char break_names[] ALIGN1 =
 	"none\0" "premount\0" "postmount\0" "preswitch\0";
@@ -321,6 +324,25 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 			return -1;
 		}
 		break;
+	case P_IMAGE_MODULE:
+		/* live-boot's module=NAME: image.dir's NAME.module lists the images */
+		if (strlen(val) > 64 || val[0] == '.' || strspn(val, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(val)) {
+			bb_error_msg("image.module=%s: a file name (letters, digits, '.', '_', '-'): "
+					"image.dir's NAME.module lists the images", val);
+			return -1;
+		}
+		o->image_module = val;
+		break;
+	case P_RW_MISSING:
+		i = index_in_strings(missing_names, val);
+		if (i < 0) {
+			bb_error_msg("rw.missing=%s: use stop (no boot without the persistent layer) "
+					"or tmpfs (boot with the changes in RAM)", val);
+			return -1;
+		}
+		o->rw_missing_ok = i;
+		break;
 	case P_SHUTDOWN:
 		i = index_in_strings(shutdown_names, val);
 		if (i < 0) {
@@ -454,9 +476,9 @@ static const struct peer_word peer_words[] = {
 	{ "findiso",                  "iso", PW_VALUE },
 	{ "toram",                    "toram", PW_FLAG },
 	{ "union",                    NULL, PW_VALUE },   /* union=overlay */
-	{ "persistence",              NULL, PW_IGNORE },
+	{ "persistence",              NULL, PW_VALUE },   /* rw=LABEL=persistence, rw.missing=tmpfs */
 	{ "nopersistence",            "no persistent layer unless liveroot.rw= asks", PW_IGNORE },
-	{ "persistence-label",        NULL, PW_IGNORE },
+	{ "persistence-label",        NULL, PW_VALUE },   /* its LABEL= */
 	{ "persistence-path",         NULL, PW_IGNORE },
 	{ "persistence-media",        NULL, PW_IGNORE },
 	{ "persistence-encryption",   NULL, PW_IGNORE },
@@ -464,7 +486,7 @@ static const struct peer_word peer_words[] = {
 	{ "httpfs",                   NULL, PW_IGNORE },
 	{ "ftpfs",                    NULL, PW_IGNORE },
 	{ "iscsi",                    NULL, PW_IGNORE },
-	{ "module",                   NULL, PW_IGNORE },
+	{ "module",                   "image.module", PW_VALUE },
 };
 
 struct peers {
@@ -476,7 +498,7 @@ struct peers {
 	const char *alabel, *adev, *abase, *imgdev, *toram, *cowsize, *cowdev, *cowdir, *asearch;
 	/* live-boot */
 	int lb;
-	const char *lbpath, *lbmedia;
+	const char *lbpath, *lbmedia, *lbpersist, *lbplabel;
 };
 
 /* line: malloced, taken */
@@ -585,6 +607,10 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 			}
 			return peer_apply(o, pp, w, pw->name, "yes");
 		}
+		if (strcmp(pw->word, "persistence") == 0) {
+			pp->lbpersist = w;  /* a flag (live-boot ignores a value) */
+			return 0;
+		}
 		if ((!v || !*v) && strcmp(pw->word, "copytoram") == 0)
 			v = "y";  /* mkinitcpio: a bare word is =y */
 		if (!v || !*v) {
@@ -615,6 +641,8 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 			pp->lbpath = v;
 		else if (strcmp(pw->word, "live-media") == 0)
 			pp->lbmedia = v;
+		else if (strcmp(pw->word, "persistence-label") == 0)
+			pp->lbplabel = v;
 		else if (strcmp(pw->word, "archisolabel") == 0)
 			pp->alabel = v;
 		else if (is_prefixed_with(pw->word, "archisosearch"))
@@ -740,7 +768,7 @@ static int liveboot_finish(struct lr_opts *o, struct peers *pp)
 	char *w;
 
 	if (!pp->lb && !pp->lbpath && !pp->lbmedia)
-		return 0;
+		goto persist;
 	w = xasprintf("live-media-path=%s", pp->lbpath ? pp->lbpath : "/live");
 	bad |= peer_apply(o, pp, w, "image.dir", pp->lbpath ? pp->lbpath : "/live");
 	free(w);
@@ -758,6 +786,22 @@ static int liveboot_finish(struct lr_opts *o, struct peers *pp)
 	if (!o->media_given)
 		bad |= peer_apply(o, pp, "boot=live (no live-media=: live-boot looks everywhere)",
 				"media", "auto");
+ persist:
+	if (pp->lbpersist) {
+		/* a filesystem labelled "persistence" (or persistence-label=),
+		 * if there is one: liveroot keeps its own layer in /liveroot on
+		 * it; live-boot's persistence.conf and rw/ are not read */
+		const char *l = pp->lbplabel ? pp->lbplabel : "persistence";
+		char *spec = xasprintf("LABEL=%s", l);
+		w = pp->lbplabel ? xasprintf("persistence persistence-label=%s", l) : xstrdup(pp->lbpersist);
+		bad |= peer_apply(o, pp, w, "rw", spec);
+		bad |= peer_apply(o, pp, w, "rw.missing", "tmpfs");
+		peer_note(pp, xasprintf("%s: liveroot's own layer in /liveroot on it; live-boot's "
+				"persistence.conf and its rw/ are not read", w));
+		free(spec);
+		free(w);
+	} else if (pp->lbplabel)
+		peer_note(pp, xasprintf("persistence-label=%s: needs persistence, ignored", pp->lbplabel));
 	return bad;
 }
 
@@ -947,12 +991,13 @@ void lr_print_options(const struct lr_opts *o)
 		printf("layer%u=%s\n", i, o->images[i]);
 	printf("init=%s\nrw=%s\nrw_size=%s\nrw_dev=%s\nrw_dir=%s\ntimeout=%u\n"
 			"toram=%s\nverify=%s%s%s\nmodules=%s\nbreak=%s\nconsole=%s\n"
-			"quiet=%u\ndebug=%u\nrw_create=%llu\nshutdown=%s\n",
+			"quiet=%u\ndebug=%u\nrw_create=%llu\nshutdown=%s\nrw_missing=%s\nimage_module=%s\n",
 			o->init, o->rw, S(o->rw_size), S(o->rw_dev), S(o->rw_dir), o->timeout,
 			nth_string(toram_names, o->toram),
 			o->verify == 512 ? "sha512" : o->verify ? "sha256" : "none", o->verify_hex ? ":" : "", S(o->verify_hex),
 			S(o->modules), nth_string(break_names, o->brk), o->console,
 			!!(o->flags & LR_QUIET), !!(o->flags & LR_DEBUG),
-			o->rw_create, nth_string(shutdown_names, o->shutdown));
+			o->rw_create, nth_string(shutdown_names, o->shutdown),
+			nth_string(missing_names, o->rw_missing_ok), S(o->image_module));
 #undef S
 }

@@ -56,20 +56,19 @@ int lr_mount_stack(const struct lr_opts *o)
 	lr_memlog("images");
 	for (i = 0; i < (unsigned)n; i++) {
 		char *target = xasprintf(LR_DIR "/layer%u", i);
-		char *l;
+		char *l, *root;
 
-		rc = lr_mount_image(&img[i], target);
+		rc = lr_mount_image(&img[i], target, &root);
 		close(img[i].fd);
 		free(img[i].path);
-		if (rc != 0) {
-			free(target);
+		free(target);
+		if (rc != 0)
 			return -1;
-		}
 		/* overlayfs lists the top layer first; image= lists the bottom first */
-		l = lower ? xasprintf("%s:%s", target, lower) : xstrdup(target);
+		l = lower ? xasprintf("%s:%s", root, lower) : xstrdup(root);
 		free(lower);
 		lower = l;
-		free(target);
+		free(root);
 	}
 
 	if (lr_mount_rw(o, &rw) != 0)

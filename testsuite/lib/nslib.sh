@@ -88,17 +88,24 @@ ns_run() {
 # ns_liveroot NAME ARGS...: run the whole applet as PID 1 of a private
 # namespace on the host kernel, rootfs = $R (prepared by ns_prepare), with
 # /proc, /sys and the host's /dev; ARGS are its NAME=VALUE parameters (the
-# kernel command line is left out: -C /dev/null).  Output: $TWORK/NAME.out
+# kernel command line is left out: -C /dev/null; NSCMD='WORDS' is a kernel
+# command line for it, as the peers' boot entries give).  Output: $TWORK/NAME.out
 ns_liveroot() {
 	n=$1; shift
 	mkdir -p "$R/sys" "$R/run"
 	: >"$R/etc/initramfs-complete"
+	if [ -n "${NSCMD:-}" ]; then
+		printf '%s\n' "$NSCMD" >"$R/etc/cmdline"
+		set -- -C /etc/cmdline console=/proc/self/fd/1 "$@"
+	else
+		set -- -C /dev/null console=/proc/self/fd/1 "$@"
+	fi
 	timeout -k 5 120 unshare --mount --pid --fork --propagation private sh -c '
 		R=$1; shift
 		mount -t proc proc "$R/proc" || exit 1
 		mount -t sysfs sysfs "$R/sys" || exit 1
 		mount --bind /dev "$R/dev" || exit 1
-		exec chroot "$R" /bin/busybox liveroot -C /dev/null console=/proc/self/fd/1 "$@"
+		exec chroot "$R" /bin/busybox liveroot "$@"
 	' sh "$R" "$@" </dev/null 2>&1 | cat >"$TWORK/$n.out"
 }
 
