@@ -57,7 +57,7 @@ HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
 # the tests: other filesystems, the fuzzers, buildroot's own tools
 TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
 	python3-magic python3-flake8 shellcheck rsync bc unzip wget perl g++ \
-	debootstrap busybox-static ntfs-3g
+	debootstrap busybox-static ntfs-3g exfat-fuse
 
 .PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo check torture \
 	bench medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot

@@ -202,8 +202,14 @@ static int expected_hash(const struct lr_opts *o, const char *base, const char *
 			if (lstat(p, &st) == 0) {
 				free(f);
 				f = g;
-			} else
+			} else {
+				bb_error_msg("%s neither %s nor %s is on the media: nothing to check %s "
+						"against, not booting it", what, f, g, image);
 				free(g);
+				free(p);
+				free(f);
+				return -1;
+			}
 		}
 	}
 	free(p);

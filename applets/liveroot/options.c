@@ -476,6 +476,7 @@ static const struct peer_word peer_words[] = {
 	{ "findiso",                  "iso", PW_VALUE },
 	{ "toram",                    "toram", PW_FLAG },
 	{ "union",                    NULL, PW_VALUE },   /* union=overlay */
+	{ "overlay-size",             NULL, PW_VALUE },   /* rw=tmpfs:SIZE */
 	{ "persistence",              NULL, PW_VALUE },   /* rw=LABEL=persistence, rw.missing=tmpfs */
 	{ "nopersistence",            "no persistent layer unless liveroot.rw= asks", PW_IGNORE },
 	{ "persistence-label",        NULL, PW_VALUE },   /* its LABEL= */
@@ -498,7 +499,7 @@ struct peers {
 	const char *alabel, *adev, *abase, *imgdev, *toram, *cowsize, *cowdev, *cowdir, *asearch;
 	/* live-boot */
 	int lb;
-	const char *lbpath, *lbmedia, *lbpersist, *lbplabel;
+	const char *lbpath, *lbmedia, *lbpersist, *lbplabel, *lbsize;
 };
 
 /* line: malloced, taken */
@@ -643,6 +644,8 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 			pp->lbmedia = v;
 		else if (strcmp(pw->word, "persistence-label") == 0)
 			pp->lbplabel = v;
+		else if (strcmp(pw->word, "overlay-size") == 0)
+			pp->lbsize = v;
 		else if (strcmp(pw->word, "archisolabel") == 0)
 			pp->alabel = v;
 		else if (is_prefixed_with(pw->word, "archisosearch"))
@@ -787,6 +790,13 @@ static int liveboot_finish(struct lr_opts *o, struct peers *pp)
 		bad |= peer_apply(o, pp, "boot=live (no live-media=: live-boot looks everywhere)",
 				"media", "auto");
  persist:
+	if (pp->lbsize) {
+		char *sz = xasprintf("tmpfs:%s", pp->lbsize);
+		w = xasprintf("overlay-size=%s", pp->lbsize);
+		bad |= peer_apply(o, pp, w, "rw", sz);
+		free(w);
+		free(sz);
+	}
 	if (pp->lbpersist) {
 		/* a filesystem labelled "persistence" (or persistence-label=),
 		 * if there is one: liveroot keeps its own layer in /liveroot on

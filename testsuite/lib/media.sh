@@ -14,6 +14,26 @@ vfat() { # DIR OUT LABEL VOLID MiB
 ext4() { # DIR OUT LABEL MiB [UUID]
 	rm -f "$2"
 	mkfs.ext4 -q -F -L "$3" ${5:+-U "$5"} -d "$1" "$2" "$4M"; }
+# fusefs exfat|ntfs DIR OUT LABEL MiB: DIR's files on a new exFAT/NTFS
+# filesystem, copied through FUSE (exfat-fuse, ntfs-3g: the host kernel
+# needs neither driver)
+fusefs() {
+	rm -f "$3" && truncate -s "$5M" "$3" || return 1
+	case $1 in
+	exfat) mkfs.exfat -L "$4" "$3" >/dev/null 2>&1 ;;
+	ntfs) mkntfs -q -F -f -L "$4" "$3" >/dev/null 2>&1 ;;
+	esac || return 1
+	mkdir -p "$3.mnt"
+	_l=$(losetup -f --show "$3") || return 1
+	blockdev --setrw "$_l"
+	case $1 in
+	exfat) mount.exfat-fuse -o rw "$_l" "$3.mnt" >/dev/null 2>&1 ;;
+	ntfs) ntfs-3g "$_l" "$3.mnt" ;;
+	esac || { losetup -d "$_l"; return 1; }
+	cp -r "$2/." "$3.mnt/" && sync
+	_r=$?
+	umount "$3.mnt" && losetup -d "$_l" && rmdir "$3.mnt" && return $_r
+}
 # disk OUT TABLE-SCRIPT FSIMG: a partitioned disk, FSIMG as partition 1 at 1 MiB
 disk() {
 	fs_mib=$(( $(wc -c <"$3") / 1048576 + 1 ))

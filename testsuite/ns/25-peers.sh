@@ -56,6 +56,16 @@ for bad in wrong other; do
 	detach "$adev"
 done
 
+# checksum=y without airootfs.sha512: archiso stops too; both names said
+rm -f "$a/airootfs.sha512"
+ext4 "$M/arch" "$M/arch.ext4" ARCH_TEST 24 >/dev/null
+attach -r "$M/arch.ext4" && adev=$LOOP
+ns_prepare
+NSCMD="archisobasedir=arch archisodevice=$adev checksum=y" ns_liveroot archnosum
+intact archnosum "archiso checksum=y without a hash file: refused, both names said" \
+	"verify=sha512: neither /arch/x86_64/airootfs.erofs.sha512 nor /arch/x86_64/airootfs.sha512 is on the media"
+detach "$adev"
+
 # --- dracut's older layout: squashfs.img holding LiveOS/rootfs.img (ext4) ------------
 rm -rf "$M/dr" "$M/dri" && mkdir -p "$M/dr/LiveOS" "$M/dri/LiveOS"
 mkfs.ext4 -q -F -L _Fedora-Live -d "$ROOT" "$M/dri/LiveOS/rootfs.img" 16M >/dev/null
