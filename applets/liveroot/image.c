@@ -183,7 +183,7 @@ static int expected_hash(const struct lr_opts *o, const char *base, const char *
 		char *want)
 {
 	const char *what = o->verify == 512 ? "verify=sha512:" : "verify=sha256:";
-	char buf[256], *f, *p;
+	char buf[4096], *f, *p;
 	struct stat st;
 	ssize_t n;
 	int fd, rc;
@@ -217,6 +217,12 @@ static int expected_hash(const struct lr_opts *o, const char *base, const char *
 	n = fd >= 0 ? full_read(fd, buf, sizeof(buf)) : -1;
 	if (fd >= 0)
 		close(fd);
+	if (n == (ssize_t)sizeof(buf) && !memchr(buf, '\n', n)) {
+		bb_error_msg("%s %s: its first line is longer than %u bytes: not a hash file",
+				what, f, (unsigned)sizeof(buf));
+		free(f);
+		return -1;
+	}
 	rc = n < 0 ? -1 : lr_hash_line(buf, n, o->verify, bb_basename(image), want);
 	if (rc == -2)
 		bb_error_msg("%s %s names another file, not %s: refusing it", what, f, bb_basename(image));
@@ -299,6 +305,16 @@ static int hash_loop(const char *dev, int lfd, int file_fd, unsigned long long f
 
 /* --- mounting an image ------------------------------------------------------ */
 
+/* An ext2/3/4 superblock whose size fits a file of size bytes? */
+static int is_ext(int fd, unsigned long long size)
+{
+	uint8_t sb[1024];
+	struct lr_ext e;
+
+	return pread(fd, sb, sizeof(sb), 1024) == (ssize_t)sizeof(sb)
+		&& lr_ext_super(sb, sizeof(sb), &e) == 0 && e.bytes && e.bytes <= size;
+}
+
 /* dracut's older layout: the squashfs holds LiveOS/rootfs.img (before
  * that ext3fs.img), an ext image that is the root.  Loop-mounted read-only
  * (no journal replay) from inside the squashfs on TARGET-rootfs.  Returns
@@ -312,11 +328,12 @@ static int inner_rootfs(const char *target, char **root)
 	int i, fd, lfd, dio, rc;
 
 	*root = NULL;
+	/* (a regular file, as dracut's test -f: anything else is not that layout) */
 	for (i = 0; (name = nth_string(names, i))[0]; i++) {
 		p = concat_path_file(target, name);
 		rc = lstat(p, &st);
 		free(p);
-		if (rc == 0)
+		if (rc == 0 && S_ISREG(st.st_mode))
 			break;
 	}
 	if (!name[0])
@@ -326,7 +343,7 @@ static int inner_rootfs(const char *target, char **root)
 	if (fd < 0)
 		return -1;
 	p = concat_path_file(target, name);
-	if (fstat(fd, &st) != 0 || lr_check_ext(fd, p, st.st_size) < 0) {
+	if (fstat(fd, &st) != 0 || !is_ext(fd, st.st_size)) {
 		bb_error_msg("%s (dracut's older layout: an ext4 image inside the squashfs) holds no "
 				"ext2/3/4 filesystem that fits the file: damaged image?", p);
 		goto bad;
@@ -657,11 +674,12 @@ static int module_list(const char *base, const char *dir, const char *module, ch
 		free(f);
 		return -1;
 	}
-	buf = xzalloc(4097);
-	len = full_read(fd, buf, 4096);
+	buf = xzalloc(4098);
+	len = full_read(fd, buf, 4097);
 	close(fd);
-	if (len < 0 || memchr(buf, '\0', len)) {
-		bb_error_msg("%s on the media: %s", f, len < 0 ? "can't read it" : "not a text file");
+	if (len < 0 || len > 4096 || memchr(buf, '\0', len)) {
+		bb_error_msg("%s on the media: %s", f, len < 0 ? "can't read it"
+				: len > 4096 ? "longer than 4096 bytes" : "not a text file");
 		goto bad;
 	}
 	for (p = buf; (w = strsep(&p, " \t\r\n")) != NULL; ) {
@@ -789,7 +807,12 @@ int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 	for (i = 0; i < n; i++) {
 		char *name;
 
-		img[i].fd = lr_open_media_alt(base, names[i], "image", &name);
+		/* (A|B: image= only; names read from the media are names) */
+		if (names == found) {
+			img[i].fd = lr_open_media_file(base, names[i], "image");
+			name = xstrdup(names[i]);
+		} else
+			img[i].fd = lr_open_media_alt(base, names[i], "image", &name);
 		if (img[i].fd < 0)
 			return -1;
 		img[i].path = concat_path_file(base, name);

@@ -307,12 +307,17 @@ static int mount_persistent(const struct lr_opts *o, struct lr_rw *rw)
 		/* rw.missing=tmpfs (live-boot's "persistence": if there is
 		 * one): the media was found, a device on the machine is there
 		 * by now; a few seconds for a slow USB bus */
-		if (o->rw_missing_ok && t.timeout > 5)
-			t.timeout = 5;
+		int optional = o->rw_missing_ok || o->rw_peer_optional;
+		if (optional) {
+			if (t.timeout > 5)
+				t.timeout = 5;
+			t.flags |= LR_OPTIONAL;
+		}
 		dev = lr_wait_device(&t, o->rw_dev, &type);
-		if (!dev && o->rw_missing_ok) {
+		if (!dev && optional) {
 			lr_log("the persistent layer rw=%s is not there: this session's changes stay in "
-					"RAM (rw.missing=tmpfs)", o->rw);
+					"RAM (%s)", o->rw, o->rw_missing_ok ? "rw.missing=tmpfs"
+					: "live-boot's persistence: if there is one");
 			return 1;
 		}
 		if (!dev) {

@@ -38,6 +38,7 @@ PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
 enum {
 	LR_QUIET   = 1 << 0,    /* no memory log on the console */
 	LR_DEBUG   = 1 << 1,    /* print every step */
+	LR_OPTIONAL = 1 << 2,   /* (a device that may well be absent: not an error) */
 	LR_DRYRUN  = 1 << 2,    /* parse, print the plan, change nothing */
 	LR_KILL    = 1 << 3,    /* switch: kill processes that pin rootfs */
 	LR_NOPID1  = 1 << 4,    /* switch: do not insist on being PID 1 */
@@ -71,6 +72,7 @@ struct lr_opts {
 	unsigned long long rw_create; /* persistent: make that file, this size, if missing */
 	unsigned shutdown;      /* SHUTDOWN_*: /run/initramfs/shutdown */
 	unsigned rw_missing_ok; /* rw.missing=tmpfs: no persistent device, boot anyway */
+	unsigned rw_peer_optional; /* rw= is a peer's "if there is one" (live-boot) */
 	char *peer_notes;       /* how the peers' words were understood, lines */
 	const char *verify_hex; /* verify=sha256:HEX or sha512:HEX */
 	const char *modules;    /* extra modules, comma separated */

@@ -512,6 +512,10 @@ static char *wait_for(const struct lr_opts *o, const char *spec, const char **ty
 	}
 	if (ambiguous)
 		return NULL;
+	if (o->flags & LR_OPTIONAL) {
+		lr_log("%s not found within %u s", spec, o->timeout);
+		return NULL;
+	}
 	bb_error_msg("%s not found within %u s (waited %llu ms); block devices seen:", spec,
 			o->timeout, monotonic_ms() - start);
 	{
@@ -688,9 +692,11 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
 			closedir(d);
 		else if (dfd >= 0)
 			close(dfd);
-	} else {
+	} else if (o->iso)
+		fd = lr_open_media_file(LR_MEDIA, o->iso, "iso=");
+	else {
 		char *name;
-		fd = lr_open_media_alt(LR_MEDIA, first_wanted(o), o->iso ? "iso=" : "image", &name);
+		fd = lr_open_media_alt(LR_MEDIA, o->images[0], "image", &name);
 		free(name);
 	}
 	if (fd >= 0) {
@@ -855,12 +861,13 @@ int lr_mount_media(const struct lr_opts *o)
 	G.media_removable = removable(bb_basename(dev));
 	if (layer_on_media(o, dev) && media_rw(dev) != 0)
 		return -1;
-	/* (any one of image=A|B) */
+	/* (any one of image=A|B; iso= and image.dir= are one path each) */
 	p = xstrdup(first_wanted(o));
 	{
 		char *q = p, *a, *f;
+		const char *sep = (o->iso || o->image_dir) ? "" : "|";
 		rc = -1;
-		while (rc != 0 && (a = strsep(&q, "|")) != NULL) {
+		while (rc != 0 && (a = strsep(&q, sep)) != NULL) {
 			f = concat_path_file(LR_MEDIA, a);
 			rc = access(f, R_OK);
 			free(f);

@@ -280,6 +280,7 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 	}
 	case P_RW:
 		o->rw_size = o->rw_dev = o->rw_dir = NULL;
+		o->rw_peer_optional = 0;
 		if (strcmp(val, "tmpfs") == 0) {
 			/* defaults */
 		} else if (is_prefixed_with(val, "tmpfs:") && valid_size(val + 6)) {
@@ -478,7 +479,7 @@ static const struct peer_word peer_words[] = {
 	{ "union",                    NULL, PW_VALUE },   /* union=overlay */
 	{ "overlay-size",             NULL, PW_VALUE },   /* rw=tmpfs:SIZE */
 	{ "persistence",              NULL, PW_VALUE },   /* rw=LABEL=persistence, rw.missing=tmpfs */
-	{ "nopersistence",            "no persistent layer unless liveroot.rw= asks", PW_IGNORE },
+	{ "nopersistence",            NULL, PW_VALUE },   /* cancels persistence */
 	{ "persistence-label",        NULL, PW_VALUE },   /* its LABEL= */
 	{ "persistence-path",         NULL, PW_IGNORE },
 	{ "persistence-media",        NULL, PW_IGNORE },
@@ -499,7 +500,7 @@ struct peers {
 	const char *alabel, *adev, *abase, *imgdev, *toram, *cowsize, *cowdev, *cowdir, *asearch;
 	/* live-boot */
 	int lb;
-	const char *lbpath, *lbmedia, *lbpersist, *lbplabel, *lbsize;
+	const char *lbpath, *lbmedia, *lbpersist, *lbplabel, *lbsize, *lbnopersist;
 };
 
 /* line: malloced, taken */
@@ -612,6 +613,10 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 			pp->lbpersist = w;  /* a flag (live-boot ignores a value) */
 			return 0;
 		}
+		if (strcmp(pw->word, "nopersistence") == 0) {
+			pp->lbnopersist = w;
+			return 0;
+		}
 		if ((!v || !*v) && strcmp(pw->word, "copytoram") == 0)
 			v = "y";  /* mkinitcpio: a bare word is =y */
 		if (!v || !*v) {
@@ -696,7 +701,8 @@ static int archiso_finish(struct lr_opts *o, struct peers *pp)
 	arch = uname(&u) == 0 ? u.machine : "x86_64";
 	if (strcmp(arch, "i586") == 0 || strcmp(arch, "i486") == 0)
 		arch = "i686";
-	if (pp->imgdev || pp->adev) {
+	if (pp->imgdev || (pp->adev && !pp->iso)) {
+		/* (archisodevice= with img_loop= is the ISO's own device) */
 		char *w = xasprintf("%s=%s", pp->imgdev ? "img_dev" : "archisodevice",
 				pp->imgdev ? pp->imgdev : pp->adev);
 		v = peer_dev(pp->imgdev ? pp->imgdev : pp->adev);
@@ -797,17 +803,25 @@ static int liveboot_finish(struct lr_opts *o, struct peers *pp)
 		free(w);
 		free(sz);
 	}
-	if (pp->lbpersist) {
+	if (pp->lbpersist && pp->lbnopersist) {
+		peer_note(pp, xasprintf("%s: nopersistence says not, ignored", pp->lbpersist));
+	} else if (pp->lbpersist) {
 		/* a filesystem labelled "persistence" (or persistence-label=),
 		 * if there is one: liveroot keeps its own layer in /liveroot on
 		 * it; live-boot's persistence.conf and rw/ are not read */
 		const char *l = pp->lbplabel ? pp->lbplabel : "persistence";
+		const char *size = o->rw_size;  /* overlay-size=: the RAM layer's */
 		char *spec = xasprintf("LABEL=%s", l);
 		w = pp->lbplabel ? xasprintf("persistence persistence-label=%s", l) : xstrdup(pp->lbpersist);
 		bad |= peer_apply(o, pp, w, "rw", spec);
-		bad |= peer_apply(o, pp, w, "rw.missing", "tmpfs");
-		peer_note(pp, xasprintf("%s: liveroot's own layer in /liveroot on it; live-boot's "
-				"persistence.conf and its rw/ are not read", w));
+		if (o->rw_dev) {
+			/* (only while rw= is this one: a liveroot.rw= clears it) */
+			o->rw_peer_optional = 1;
+			o->rw_size = size;
+			peer_note(pp, xasprintf("%s: if there is one (else the changes stay in RAM%s%s); "
+					"liveroot's own layer in /liveroot on it, live-boot's persistence.conf "
+					"and its rw/ are not read", w, size ? ", tmpfs size " : "", size ? size : ""));
+		}
 		free(spec);
 		free(w);
 	} else if (pp->lbplabel)
@@ -915,7 +929,10 @@ int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline)
 			/* over a peer's word for the same parameter: it wins, said */
 			if (o->peer_notes && strchr(w, '=')) {
 				char *key = xasprintf("-> %.*s=", (int)(strchr(w, '=') - w - 9), w + 9);
-				char *hit = strstr(o->peer_notes, key);
+				char *hit = NULL, *h = o->peer_notes;
+				/* the last one: the value in effect */
+				while ((h = strstr(h, key)) != NULL)
+					hit = h++;
 				if (hit) {
 					char *eol = strchrnul(hit, '\n');
 					char *bol = hit;
@@ -1008,6 +1025,6 @@ void lr_print_options(const struct lr_opts *o)
 			S(o->modules), nth_string(break_names, o->brk), o->console,
 			!!(o->flags & LR_QUIET), !!(o->flags & LR_DEBUG),
 			o->rw_create, nth_string(shutdown_names, o->shutdown),
-			nth_string(missing_names, o->rw_missing_ok), S(o->image_module));
+			nth_string(missing_names, o->rw_missing_ok || o->rw_peer_optional), S(o->image_module));
 #undef S
 }

@@ -25,6 +25,10 @@ unpacked_same() {
 		[ "$($c "$d/$f" | sha256sum)" = "$(sha256sum <"$KERNEL_DIR/${f%.ko*}.ko")" ] || bad="$bad $f"
 	done
 	for f in $(tr -d ':' <"$d/modules.dep"); do [ -f "$d/$f" ] || bad="$bad dep:$f"; done
+	# ... and every module is there, a line of its own
+	for f in $(cd "$d" && find . -name '*.ko*' | sed 's#^\./##'); do
+		grep -q "^$f:" "$d/modules.dep" || bad="$bad notindep:$f"
+	done
 	[ -z "$bad" ] || { echo "$bad" | cut -c1-200; return 1; }
 }
 for fmt in zst gz xz; do

@@ -235,6 +235,16 @@ expect "live-boot module=NAME" "image_module=mini" "boot=live module=mini"
 refuse "image.module= is a file name" "image.module=../x: a file name" "liveroot.label=X liveroot.image.module=../x"
 expect "rw.missing=tmpfs" "rw_missing=tmpfs" "liveroot.label=X liveroot.rw=LABEL=P liveroot.rw.missing=tmpfs"
 refuse "rw.missing=maybe" "rw.missing=maybe: use stop" "liveroot.label=X liveroot.rw.missing=maybe"
+expect "live-boot persistence with liveroot.rw=: the user's device is no longer optional" "rw_missing=stop" \
+	"boot=live persistence liveroot.rw=LABEL=mine"
+expect "live-boot nopersistence cancels persistence" "rw=tmpfs" "boot=live persistence nopersistence"
+expect "live-boot overlay-size= with persistence: the RAM layer's size if there is none" "rw_size=1G" \
+	"boot=live overlay-size=1G persistence"
+expect "archiso img_loop= with archisodevice=: that is the ISO's own device, media=auto" "media=auto" \
+	"img_loop=/isos/arch.iso archisodevice=/dev/disk/by-label/ARCH_2024"
+peer "liveroot.* wins over the peer value in effect (the last), said" \
+	"^peer: liveroot.media=LABEL=S wins over iso-scan/filename=/f.iso with root=live: -> media=auto" \
+	"root=live:CDLABEL=F iso-scan/filename=/f.iso liveroot.media=LABEL=S"
 expect "liveroot.image= wins over live-boot's image directory" "image_dir=" "boot=live liveroot.image=/live/one.sfs"
 expect "boot=casper is not liveroot's" "media=LABEL=X" "boot=casper liveroot.label=X"
 expect "image.dir=" "image_dir=/live" "liveroot.label=X liveroot.image.dir=/live"

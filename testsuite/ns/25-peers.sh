@@ -94,6 +94,16 @@ NSCMD="root=live:$ddev rd.live.image" ns_liveroot dracutbad
 intact dracutbad "dracut's older layout, rootfs.img not ext4: refused clearly, rescue shell" \
 	"LiveOS/rootfs.img \(dracut's older layout: an ext4 image inside the squashfs\) holds no ext2/3/4 filesystem"
 detach "$ddev"
+# a directory named LiveOS/rootfs.img is not that layout: the squashfs is the root
+rm -rf "$M/dri" && mkdir -p "$M/dri" && cp -a "$ROOT/." "$M/dri/" && mkdir -p "$M/dri/LiveOS/rootfs.img"
+sfs "$M/dri" "$M/dr/LiveOS/squashfs.img"
+ext4 "$M/dr" "$M/dr.ext4" Fedora-Live 24 >/dev/null
+attach -r "$M/dr.ext4" && ddev=$LOOP
+ns_prepare
+NSCMD="root=live:$ddev rd.live.image" ns_liveroot dracutdir
+ok_or_say dracutdir "a directory LiveOS/rootfs.img in the squashfs: not the older layout, the squashfs is the root" \
+	"^R:mountinfo .* / / .* - overlay .*lowerdir=/run/liveroot/layer0,"
+detach "$ddev"
 rm -rf "$M/dr" "$M/dri" "$M/dr.ext4"
 
 # --- live-boot: filesystem.module lists the images and their order -------------------
@@ -127,6 +137,15 @@ ns_prepare
 NSCMD="boot=live live-media=$ldev" ns_liveroot lbevil
 intact lbevil "live-boot filesystem.module naming ../../etc/passwd: the list is refused, rescue shell" \
 	"filesystem.module names '../../etc/passwd': not an image file in /live, refusing the list"
+detach "$ldev"
+# a name holding "|" is a name, not image=A|B alternatives
+printf 'nonexistent|filesystem.squashfs\n' >"$M/lb/live/filesystem.module"
+ext4 "$M/lb" "$M/lb.ext4" d-live 24 >/dev/null
+attach -r "$M/lb.ext4" && ldev=$LOOP
+ns_prepare
+NSCMD="boot=live live-media=$ldev" ns_liveroot lbbar
+intact lbbar "live-boot filesystem.module naming 'a|b': one name, not alternatives (not found: no boot)" \
+	"image /live/nonexistent\|filesystem.squashfs .*No such file"
 detach "$ldev"
 rm -f "$M/lb/live/filesystem.module" "$M/lb/live/mini.module"
 
