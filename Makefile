@@ -24,6 +24,16 @@ MODULE_COMPRESS ?= xz
 COMPRESS    ?= auto
 SOURCE_DATE_EPOCH ?= 1700000000
 JOBS        ?= $(shell nproc)
+# make iso: the root (a directory, or a squashfs/erofs image), the image made,
+# its volume label, the root image's compression and block size (defaults
+# measured: bench/RESULTS.md), SERIAL=1: boot menus and console on ttyS0 too
+ROOT        ?= $(OUT)/demo/root
+ISO         ?= $(OUT)/live.iso
+ISO_LABEL   ?= LIVEROOT
+IMAGE_TYPE  ?= squashfs
+SQUASHFS_COMP ?= xz
+SQUASHFS_BLOCK ?= 128K
+SERIAL      ?=
 FUZZ_SECONDS ?= 60
 
 OUT   := out
@@ -53,13 +63,14 @@ UC_PATCHES := $(wildcard patches/uclibc/*.patch)
 
 HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
 	squashfs-tools erofs-utils xorriso qemu-system-x86 musl-tools \
-	dosfstools mtools fdisk e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring
+	dosfstools mtools fdisk e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring \
+	isolinux syslinux-common grub-efi-amd64-bin grub-common
 # the tests: other filesystems, the fuzzers, buildroot's own tools
 TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
 	python3-magic python3-flake8 shellcheck rsync bc unzip wget perl g++ \
-	debootstrap busybox-static ntfs-3g exfat-fuse
+	debootstrap busybox-static ntfs-3g exfat-fuse ovmf
 
-.PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo check torture \
+.PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo iso check torture \
 	bench medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot
 
 # toolchain stamps are kept, not deleted as intermediates
@@ -89,6 +100,7 @@ help:
 	@echo "  make mutate      plant bugs in the applet one at a time: do the tests catch each?"
 	@echo "  make torture     power cuts against the persistent layer, CUTS per layout (figures:"
 	@echo "                   bench/RESULTS.md); make check runs a short version"
+	@echo "  make iso         a hybrid live image (CD/USB, BIOS/UEFI) of ROOT in ISO"
 	@echo "  make bench       benchmarks (bench/RESULTS.md)"
 	@echo "  make libc-sizes  BusyBox size with uclibc, musl and glibc side by side"
 	@echo "  make clean       remove $(OUT) and the BusyBox builds (keeps the toolchains)"
@@ -114,6 +126,11 @@ help:
 	@echo "  FUZZ_SECONDS=N                  make fuzz: seconds per target ($(FUZZ_SECONDS))"
 	@echo "  CUTS=N                          make torture: power cuts per layout ($(CUTS))"
 	@echo "  BUILDROOT=DIR|TARBALL           make check-buildroot: the buildroot to test with"
+	@echo "  ROOT=DIR|IMAGE ISO=FILE         make iso: the root and the image ($(ROOT) -> $(ISO))"
+	@echo "  ISO_LABEL=L                     make iso: its volume label, named by the boot entries ($(ISO_LABEL))"
+	@echo "  IMAGE_TYPE=squashfs|erofs SQUASHFS_COMP=xz|zstd|gzip|lz4 SQUASHFS_BLOCK=128K"
+	@echo "                                  make iso: the root image made from a ROOT directory"
+	@echo "  SERIAL=1                        make iso: menus and console on the serial port too"
 	@echo "  BUSYBOX_TARBALL=FILE UCLIBC_TARBALL=FILE  use local source tarballs"
 
 # --- host packages -----------------------------------------------------
@@ -192,13 +209,21 @@ medium: $(OUT)/demo/live.iso
 $(OUT)/demo/live.iso: $(BUSYBOX) scripts/mkmedium testsuite/lib/report-init
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) scripts/mkmedium $(OUT)/demo
 
+# the demo root as a hybrid image (serial console for the log), booted the way
+# a PC boots it: SeaBIOS, ISOLINUX from the CD, the kernel, liveroot
 demo: $(INITRAMFS) $(OUT)/demo/live.iso
-	testsuite/lib/qemu-boot -k $(VMLINUZ) -i $(INITRAMFS) -c $(OUT)/demo/live.iso \
-		-m 128 -t 180 -a "liveroot.label=LIVEROOT" $(OUT)/demo/boot.log
+	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) LABEL=LIVEROOT SERIAL=1 \
+		scripts/mkiso $(OUT)/demo/root $(OUT)/demo/boot.iso
+	testsuite/lib/qemu-boot -F bios -c $(OUT)/demo/boot.iso -m 128 -t 240 $(OUT)/demo/boot.log
 	@grep -q '^R:end' $(OUT)/demo/boot.log && \
 	  grep -q '^R:mountinfo .* / / .* - overlay ' $(OUT)/demo/boot.log && \
 	  echo "demo: the live system came up on its overlay root (log: $(OUT)/demo/boot.log)" || \
 	  { echo "demo: FAILED: the live system did not come up (log: $(OUT)/demo/boot.log)"; exit 1; }
+
+# --- the hybrid image: BIOS and UEFI, CD and USB stick ------------------
+iso: $(INITRAMFS) $(if $(filter $(OUT)/demo/root,$(ROOT)),$(OUT)/demo/live.iso)
+	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) LABEL=$(ISO_LABEL) IMAGE_TYPE=$(IMAGE_TYPE) \
+	COMP=$(SQUASHFS_COMP) BLOCK=$(SQUASHFS_BLOCK) SERIAL=$(SERIAL) scripts/mkiso $(ROOT) $(ISO)
 
 # --- tests and benchmarks ----------------------------------------------
 check: all $(OUT)/demo/live.iso $(NEW_KERNEL_DIR)/vmlinuz $(call TOOLCHAIN_STAMP,uclibc)

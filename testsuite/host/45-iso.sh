@@ -1,0 +1,70 @@
+# make iso's image (scripts/mkiso): the same inputs give the same bytes; it
+# holds the kernel, the initramfs, the root image and its .sha256; ISOLINUX
+# and GRUB offer the same four entries naming the label; El Torito BIOS and
+# EFI, an MBR with the EFI partition for USB sticks; bad inputs refused
+# without leaving an image.  (qemu/15-firmware boots it.)
+. "$T/lib/testlib.sh"
+W=$TWORK/iso
+rm -rf "$W" && mkdir -p "$W"
+ROOTDIR=${ROOT:-$TOP/out/demo/root}
+mk() { # OUT [VAR=VALUE...] -- ROOT
+	o=$1; shift
+	env VMLINUZ="$VMLINUZ" INITRAMFS="$INITRAMFS" "$@" "$TOP/scripts/mkiso" "$ROOTDIR" "$o" >"$o.msg" 2>&1
+}
+if ! mk "$W/a.iso" LABEL=LRTEST; then
+	fail "mkiso makes an image" "$(tail -3 "$W/a.iso.msg")"; exit 0
+fi
+pass "mkiso makes an image ($(wc -c <"$W/a.iso") bytes)"
+sleep 1
+mk "$W/b.iso" LABEL=LRTEST
+cmp -s "$W/a.iso" "$W/b.iso" && pass "reproducible: two builds, the same bytes" ||
+	fail "reproducible: two builds, the same bytes" "$(cmp "$W/a.iso" "$W/b.iso" | head -1)"
+x() { xorriso -osirrox on -indev "$W/a.iso" -extract "$1" "$W/x$(echo "$1" | tr / _)" >/dev/null 2>&1; cat "$W/x$(echo "$1" | tr / _)"; }
+ls=$(xorriso -indev "$W/a.iso" -find / -type f 2>/dev/null | tr -d "'" | sort | tr '\n' ' ')
+for f in /boot/vmlinuz /boot/initramfs.img /live/root.sfs /live/root.sfs.sha256 /isolinux/isolinux.bin \
+	/isolinux/ldlinux.c32 /isolinux/isolinux.cfg /boot/grub/grub.cfg; do
+	case " $ls " in *" $f "*) ;; *) miss="${miss:-} $f" ;; esac
+done
+[ -z "${miss:-}" ] && pass "the image holds kernel, initramfs, root image + .sha256, both boot loaders' files" ||
+	fail "the image holds its files" "missing:$miss (has: $ls)"
+[ "$(x /boot/initramfs.img | sha256sum)" = "$(sha256sum <"$INITRAMFS")" ] &&
+	[ "$(x /live/root.sfs | sha256sum | cut -d' ' -f1)" = "$(x /live/root.sfs.sha256 | cut -d' ' -f1)" ] &&
+	pass "the initramfs is ours, the root image matches its .sha256" || fail "initramfs and .sha256" "differ"
+x /isolinux/isolinux.cfg >"$W/isolinux.cfg"
+x /boot/grub/grub.cfg >"$W/grub.cfg"
+for e in "" "liveroot.toram=yes" "liveroot.verify=sha256" "liveroot.debug liveroot.break=postmount"; do
+	for c in isolinux.cfg grub.cfg; do
+		grep -q "liveroot.media=LABEL=LRTEST${e:+ $e}\$" "$W/$c" || bad="${bad:-} $c:'$e'"
+	done
+done
+[ -z "${bad:-}" ] && pass "ISOLINUX and GRUB: default, toram, verify, debug entries, each naming LABEL=LRTEST" ||
+	fail "boot entries" "missing:$bad"
+hasnt "no serial console unless SERIAL=1" "$W/isolinux.cfg" "ttyS0"
+rep=$(xorriso -indev "$W/a.iso" -report_el_torito plain 2>/dev/null)
+echo "$rep" | grep -q "boot img :   1  BIOS" && echo "$rep" | grep -q "boot img :   2  UEFI" &&
+	pass "El Torito: a BIOS and a UEFI boot image" || fail "El Torito BIOS + UEFI" "$(echo "$rep" | tr '\n' ' ')"
+pt=$(sfdisk -d "$W/a.iso" 2>/dev/null)
+echo "$pt" | grep -q "type=ef" && pass "USB: the MBR has an EFI system partition (isohybrid)" ||
+	fail "USB: the MBR has an EFI system partition" "$pt"
+# a root image given as it is: kept byte for byte; erofs too
+ROOTDIR=$(dirname "$MEDIUM")/root.sfs mk "$W/s.iso"
+[ "$(xorriso -osirrox on -indev "$W/s.iso" -extract /live/root.sfs "$W/s.sfs" >/dev/null 2>&1; sha256sum <"$W/s.sfs")" = \
+	"$(sha256sum <"$(dirname "$MEDIUM")/root.sfs")" ] && pass "ROOT=a squashfs image: used byte for byte" ||
+	fail "ROOT=a squashfs image: used byte for byte" "$(tail -2 "$W/s.iso.msg")"
+mk "$W/e.iso" IMAGE_TYPE=erofs
+x2=$(xorriso -indev "$W/e.iso" -find /live -type f 2>/dev/null | tr -d "'" | tr '\n' ' ')
+xorriso -osirrox on -indev "$W/e.iso" -extract /isolinux/isolinux.cfg "$W/e.cfg" >/dev/null 2>&1
+case $x2 in *"/live/root.erofs "*) grep -q "liveroot.image=/live/root.erofs" "$W/e.cfg" &&
+	pass "IMAGE_TYPE=erofs: /live/root.erofs, named by the entries" || fail "IMAGE_TYPE=erofs entries" "$(cat "$W/e.cfg")" ;;
+*) fail "IMAGE_TYPE=erofs" "$x2" ;; esac
+# bad input: said, nothing written
+for bad in "LABEL=has space" "LABEL=$(printf 'L%.0s' $(seq 33))" "COMP=bzip9" "IMAGE_TYPE=ext4"; do
+	rm -f "$W/bad.iso"
+	if mk "$W/bad.iso" "$bad"; then fail "mkiso $bad: refused" "made an image"
+	elif [ -e "$W/bad.iso" ] || [ -e "$W/bad.iso.tmp" ]; then fail "mkiso $bad: nothing written" "$(ls "$W")"
+	else pass "mkiso $bad: refused ($(tail -1 "$W/bad.iso.msg" | cut -c1-70)), nothing written"; fi
+done
+echo junk >"$W/junk"
+ROOTDIR=$W/junk mk "$W/bad.iso" && fail "mkiso ROOT=not an image: refused" "made one" ||
+	has "mkiso ROOT=not an image: refused" "$W/bad.iso.msg" "neither a directory nor a squashfs or erofs image"
+rm -rf "$W"
