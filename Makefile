@@ -70,7 +70,7 @@ TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
 	python3-magic python3-flake8 shellcheck rsync bc unzip wget perl g++ \
 	debootstrap busybox-static ntfs-3g exfat-fuse ovmf
 
-.PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo iso check torture \
+.PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo demo-debian iso check torture \
 	bench medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot
 
 # toolchain stamps are kept, not deleted as intermediates
@@ -101,6 +101,7 @@ help:
 	@echo "  make torture     power cuts against the persistent layer, CUTS per layout (figures:"
 	@echo "                   bench/RESULTS.md); make check runs a short version"
 	@echo "  make iso         a hybrid live image (CD/USB, BIOS/UEFI) of ROOT in ISO"
+	@echo "  make demo-debian Debian bookworm with systemd as a live image, booted to multi-user"
 	@echo "  make bench       benchmarks (bench/RESULTS.md)"
 	@echo "  make libc-sizes  BusyBox size with uclibc, musl and glibc side by side"
 	@echo "  make clean       remove $(OUT) and the BusyBox builds (keeps the toolchains)"
@@ -219,6 +220,11 @@ demo: $(INITRAMFS) $(OUT)/demo/live.iso
 	  grep -q '^R:mountinfo .* / / .* - overlay ' $(OUT)/demo/boot.log && \
 	  echo "demo: the live system came up on its overlay root (log: $(OUT)/demo/boot.log)" || \
 	  { echo "demo: FAILED: the live system did not come up (log: $(OUT)/demo/boot.log)"; exit 1; }
+
+# a real distribution: Debian bookworm with systemd (debootstrap, cached in
+# DL_DIR) as a hybrid image, booted through SeaBIOS to multi-user.target
+demo-debian: $(INITRAMFS)
+	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) scripts/demo-debian $(OUT)/debian
 
 # --- the hybrid image: BIOS and UEFI, CD and USB stick ------------------
 iso: $(INITRAMFS) $(if $(filter $(OUT)/demo/root,$(ROOT)),$(OUT)/demo/live.iso)
