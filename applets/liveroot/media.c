@@ -646,6 +646,45 @@ static const char *first_wanted(const struct lr_opts *o)
 	return o->iso ? o->iso : o->image_dir ? o->image_dir : o->images[0];
 }
 
+/* Is what the boot wants on the mounted media?  The test the boot itself
+ * makes: the ISO file, the image (the first of image=A|B there), or for
+ * image.dir= a directory holding a regular *.squashfs.  0, or -1 (said). */
+static int wanted_on_media(const struct lr_opts *o)
+{
+	char *name;
+	int fd = -1;
+
+	if (o->iso)
+		fd = lr_open_media_file(LR_MEDIA, o->iso, "iso=");
+	else if (o->image_dir) {
+		int dfd = lr_open_dir_beneath(LR_MEDIA, o->image_dir, 0);
+		DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+		struct dirent *de;
+		struct stat st;
+
+		while (d && fd < 0 && (de = readdir(d)) != NULL) {
+			size_t l = strlen(de->d_name);
+			if (l > 9 && strcmp(de->d_name + l - 9, ".squashfs") == 0
+			 && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+			 && S_ISREG(st.st_mode))
+				fd = dup(dirfd(d));
+		}
+		if (d)
+			closedir(d);
+		else if (dfd >= 0)
+			close(dfd);
+		if (d && fd < 0)
+			bb_error_msg("%s on the media holds no *.squashfs image", o->image_dir);
+	} else {
+		fd = lr_open_media_alt(LR_MEDIA, o->images[0], "image", &name);
+		free(name);
+	}
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
 /* media=auto: look at a device only when a probe says it holds a
  * filesystem that live media use; mount it read-only (journals not
  * replayed), keep it if it holds what we look for.  Returns 0 (this one),
@@ -654,7 +693,6 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
 {
 	struct volume_id *vid;
 	const char *type = NULL;
-	int fd;
 
 	if (dev_size(dev) == 0)
 		return -2;
@@ -671,36 +709,7 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
 	}
 	if (lr_mount_fs(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID) != 0)
 		return -1;
-	/* the same test the boot will make: a regular file (or, for
-	 * live-boot's layout, a directory) inside the media */
-	if (!o->iso && o->image_dir) {
-		/* a directory holding at least one regular *.squashfs */
-		int dfd = lr_open_dir_beneath(LR_MEDIA, o->image_dir, 0);
-		DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-		struct dirent *de;
-		struct stat st;
-
-		fd = -1;
-		while (d && fd < 0 && (de = readdir(d)) != NULL) {
-			size_t l = strlen(de->d_name);
-			if (l > 9 && strcmp(de->d_name + l - 9, ".squashfs") == 0
-			 && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
-			 && S_ISREG(st.st_mode))
-				fd = dup(dirfd(d));
-		}
-		if (d)
-			closedir(d);
-		else if (dfd >= 0)
-			close(dfd);
-	} else if (o->iso)
-		fd = lr_open_media_file(LR_MEDIA, o->iso, "iso=");
-	else {
-		char *name;
-		fd = lr_open_media_alt(LR_MEDIA, o->images[0], "image", &name);
-		free(name);
-	}
-	if (fd >= 0) {
-		close(fd);
+	if (wanted_on_media(o) == 0) {
 		G.media_type = type;
 		return 0;
 	}
@@ -834,7 +843,7 @@ static int media_rw(const char *dev)
 
 int lr_mount_media(const struct lr_opts *o)
 {
-	char *dev, *p;
+	char *dev;
 	const char *type;
 	int rc;
 
@@ -861,20 +870,8 @@ int lr_mount_media(const struct lr_opts *o)
 	G.media_removable = removable(bb_basename(dev));
 	if (layer_on_media(o, dev) && media_rw(dev) != 0)
 		return -1;
-	/* (any one of image=A|B; iso= and image.dir= are one path each) */
-	p = xstrdup(first_wanted(o));
-	{
-		char *q = p, *a, *f;
-		const char *sep = (o->iso || o->image_dir) ? "" : "|";
-		rc = -1;
-		while (rc != 0 && (a = strsep(&q, sep)) != NULL) {
-			f = concat_path_file(LR_MEDIA, a);
-			rc = access(f, R_OK);
-			free(f);
-		}
-	}
+	rc = wanted_on_media(o);
 	if (rc != 0)
-		bb_perror_msg("%s on the media (%s)", first_wanted(o), o->media);
-	free(p);
+		bb_error_msg("%s is not usable on the media (%s)", first_wanted(o), o->media);
 	return rc;
 }
