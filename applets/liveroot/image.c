@@ -305,16 +305,6 @@ static int hash_loop(const char *dev, int lfd, int file_fd, unsigned long long f
 
 /* --- mounting an image ------------------------------------------------------ */
 
-/* An ext2/3/4 superblock whose size fits a file of size bytes? */
-static int is_ext(int fd, unsigned long long size)
-{
-	uint8_t sb[1024];
-	struct lr_ext e;
-
-	return pread(fd, sb, sizeof(sb), 1024) == (ssize_t)sizeof(sb)
-		&& lr_ext_super(sb, sizeof(sb), &e) == 0 && e.bytes && e.bytes <= size;
-}
-
 /* dracut's older layout: the squashfs holds LiveOS/rootfs.img (before
  * that ext3fs.img), an ext image that is the root.  Loop-mounted read-only
  * (no journal replay) from inside the squashfs on TARGET-rootfs.  Returns
@@ -323,6 +313,7 @@ static int inner_rootfs(const char *target, char **root)
 {
 	static const char names[] ALIGN1 = "/LiveOS/rootfs.img\0" "/LiveOS/ext3fs.img\0";
 	const char *name;
+	struct lr_ext e;
 	struct stat st;
 	char dev[32], *p, *mnt;
 	int i, fd, lfd, dio, rc;
@@ -343,7 +334,7 @@ static int inner_rootfs(const char *target, char **root)
 	if (fd < 0)
 		return -1;
 	p = concat_path_file(target, name);
-	if (fstat(fd, &st) != 0 || !is_ext(fd, st.st_size)) {
+	if (fstat(fd, &st) != 0 || lr_read_ext(fd, st.st_size, &e) != 0 || !e.bytes) {
 		bb_error_msg("%s (dracut's older layout: an ext4 image inside the squashfs) holds no "
 				"ext2/3/4 filesystem that fits the file: damaged image?", p);
 		goto bad;

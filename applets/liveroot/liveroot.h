@@ -172,6 +172,7 @@ char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typ
 int lr_mount_media(const struct lr_opts *o);
 int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned long flags);
 int lr_release_media(void);
+int lr_read_ext(int fd, unsigned long long size, struct lr_ext *e);
 int lr_check_ext(int fd, const char *what, unsigned long long size);
 const char *lr_rw_fstype(const char *type);
 

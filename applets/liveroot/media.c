@@ -718,6 +718,18 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
 	return -1;
 }
 
+/* The ext2/3/4 superblock at offset 1024 of fd into e.  Returns 0, -1 (no
+ * ext filesystem) or -2 (it claims more than size bytes, when size is not 0). */
+int lr_read_ext(int fd, unsigned long long size, struct lr_ext *e)
+{
+	uint8_t sb[1024];
+
+	if (pread(fd, sb, sizeof(sb), 1024) != (ssize_t)sizeof(sb)
+	 || lr_ext_super(sb, sizeof(sb), e) != 0)
+		return -1;
+	return size && e->bytes > size ? -2 : 0;
+}
+
 /* What the ext superblock at offset 1024 of fd (a persistent layer: a
  * device or an image file of size bytes, 0 = don't check) says about its
  * last shutdown, said to the user.  Returns 0 (usable), 1 (errors
@@ -726,13 +738,12 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
  * looks unclean. */
 int lr_check_ext(int fd, const char *what, unsigned long long size)
 {
-	uint8_t sb[1024];
 	struct lr_ext e;
+	int rc = lr_read_ext(fd, size, &e);
 
-	if (pread(fd, sb, sizeof(sb), 1024) != (ssize_t)sizeof(sb)
-	 || lr_ext_super(sb, sizeof(sb), &e) != 0)
+	if (rc == -1)
 		return -1;
-	if (size && e.bytes > size) {
+	if (rc == -2) {
 		bb_error_msg("%s: its ext filesystem claims %llu bytes, the file holds %llu: "
 				"truncated or damaged", what, e.bytes, size);
 		return -1;
