@@ -17,32 +17,6 @@
 #include <linux/loop.h>
 #include <linux/fs.h>
 
-/* uClibc-ng 1.0.35 has no wrapper */
-static ssize_t copy_range(int in, int out, size_t len)
-{
-#ifdef __NR_copy_file_range
-	return syscall(__NR_copy_file_range, in, NULL, out, NULL, len, 0);
-#else
-	errno = ENOSYS;
-	return -1;
-#endif
-}
-
-/* "squashfs", "erofs" or NULL */
-static const char *image_type(int fd)
-{
-	uint8_t b[1028];
-
-	if (pread(fd, b, sizeof(b), 0) != (ssize_t)sizeof(b))
-		return NULL;
-	if (memcmp(b, "hsqs", 4) == 0)
-		return "squashfs";
-	/* erofs: little-endian 0xE0F5E1E2 at 1024 */
-	if (b[1024] == 0xe2 && b[1025] == 0xe1 && b[1026] == 0xf5 && b[1027] == 0xe0)
-		return "erofs";
-	return NULL;
-}
-
 #define ISOFS_SUPER_MAGIC 0x9660
 
 static int loop_attach(int fd, const char *file, char *dev, size_t devsz, int *dio)
@@ -135,47 +109,6 @@ static int loop_attach_extent(int fd, const char *path, const struct stat *st,
 
 /* --- checksums ------------------------------------------------------------ */
 
-/* sha256 or sha512, as verify= says (archiso ships airootfs.sha512) */
-struct hash {
-	unsigned bits;
-	union {
-		sha256_ctx_t s256;
-		sha512_ctx_t s512;
-	} c;
-};
-
-static void hash_begin(struct hash *h, unsigned bits)
-{
-	h->bits = bits;
-	if (bits == 512)
-		sha512_begin(&h->c.s512);
-	else
-		sha256_begin(&h->c.s256);
-}
-
-static void hash_add(struct hash *h, const void *p, size_t n)
-{
-	if (h->bits == 512)
-		sha512_hash(&h->c.s512, p, n);
-	else
-		sha256_hash(&h->c.s256, p, n);
-}
-
-static void hash_end(struct hash *h, uint8_t *out)
-{
-	if (h->bits == 512)
-		sha512_end(&h->c.s512, out);
-	else
-		sha256_end(&h->c.s256, out);
-}
-
-static void hex(char *out, const uint8_t *h, unsigned bits)
-{
-	unsigned i;
-	for (i = 0; i < bits / 8; i++)
-		sprintf(out + 2 * i, "%02x", h[i]);
-}
-
 /* The hash IMAGE must have: verify=shaN:HEX, or a hash file on the media:
  * IMAGE.shaN, else (archiso's) IMAGE without its extension .shaN
  * (airootfs.sfs -> airootfs.sha512).  A file naming another file is refused. */
@@ -233,22 +166,6 @@ static int expected_hash(const struct lr_opts *o, const char *base, const char *
 	return rc ? -1 : 0;
 }
 
-static int check_hash(const char *path, const char *want, const uint8_t *h, unsigned bits,
-		const char *how)
-{
-	char have[129];
-
-	hex(have, h, bits);
-	if (strcmp(have, want) == 0) {
-		lr_log("verified %s: sha%u %s (%s)", path, bits, have, how);
-		return 0;
-	}
-	bb_error_msg("checksum mismatch for %s: the image is damaged or not the one "
-			"expected; nothing was mounted from it\n"
-			"  expected sha%u: %s\n  actual sha%u:   %s", path, bits, want, bits, have);
-	return -1;
-}
-
 /* Hash what the loop device delivers -- the bytes the filesystem will be
  * mounted from -- with O_DIRECT (no copy left in the page cache), then
  * the tail of the file that the loop device leaves out (< 512 bytes,
@@ -257,7 +174,7 @@ static int hash_loop(const char *dev, int lfd, int file_fd, unsigned long long f
 		uint8_t *h, unsigned bits)
 {
 	enum { BUFSZ = 256 * 1024 };
-	struct hash ctx;
+	struct lr_hash ctx;
 	unsigned long long size, done = 0;
 	char *mem, *buf;
 	int fd, rc = -1;
@@ -277,14 +194,14 @@ static int hash_loop(const char *dev, int lfd, int file_fd, unsigned long long f
 	}
 	mem = xmalloc(BUFSZ + 4096);
 	buf = (char *)(((uintptr_t)mem + 4095) & ~(uintptr_t)4095);
-	hash_begin(&ctx, bits);
+	lr_hash_begin(&ctx, bits);
 	while (done < size) {
 		ssize_t n = read(fd, buf, BUFSZ);
 		if (n <= 0) {
 			bb_perror_msg("reading %s%s", dev, n == 0 ? ": short device" : "");
 			goto out;
 		}
-		hash_add(&ctx, buf, n);
+		lr_hash_add(&ctx, buf, n);
 		done += n;
 	}
 	if (size < file_size) {
@@ -293,9 +210,9 @@ static int hash_loop(const char *dev, int lfd, int file_fd, unsigned long long f
 			bb_simple_perror_msg("reading the image's tail");
 			goto out;
 		}
-		hash_add(&ctx, buf, t);
+		lr_hash_add(&ctx, buf, t);
 	}
-	hash_end(&ctx, h);
+	lr_hash_end(&ctx, h);
 	rc = 0;
  out:
 	free(mem);
@@ -378,7 +295,7 @@ int lr_mount_image(struct lr_image *img, const char *target, char **root)
 		bb_perror_msg("image %s", img->path);
 		return -1;
 	}
-	type = image_type(img->fd);
+	type = lr_image_type(img->fd);
 	if (!type) {
 		bb_error_msg("image %s is neither squashfs nor erofs (bad magic): "
 				"corrupt or not a root image", img->path);
@@ -386,6 +303,23 @@ int lr_mount_image(struct lr_image *img, const char *target, char **root)
 	}
 	if (lr_mkdir(target) != 0)
 		return -1;
+	if (S_ISBLK(st.st_mode)) {
+		/* nbd=: the device is the image, no loop device */
+		unsigned long long size;
+		uint8_t h[64];
+
+		if (img->verify && (ioctl(img->fd, BLKGETSIZE64, &size) != 0
+		 || hash_loop(img->path, img->fd, img->fd, size, h, img->verify) != 0
+		 || lr_check_hash(img->path, img->want, h, img->verify, "the bytes the device delivers") != 0))
+			return -1;
+		rc = lr_mount(img->path, target, type, MS_RDONLY | MS_NODEV, NULL);
+		if (rc != 0) {
+			bb_perror_msg("mount %s (%s) on %s: damaged image?", img->path, type, target);
+			return rc;
+		}
+		lr_log("mounted %s (%s) read-only on %s", img->path, type, target);
+		goto inner;
+	}
 	/* erofs can mount a file by itself on kernels with
 	 * EROFS_FS_BACKED_BY_FILE (6.12+): no loop device at all.  Only when
 	 * the path names the very file we checked, and nothing is to be
@@ -407,7 +341,7 @@ int lr_mount_image(struct lr_image *img, const char *target, char **root)
 		uint8_t h[64];
 
 		if (hash_loop(dev, lfd, img->fd, st.st_size, h, img->verify) != 0
-		 || check_hash(img->path, img->want, h, img->verify, "the bytes the loop device delivers") != 0
+		 || lr_check_hash(img->path, img->want, h, img->verify, "the bytes the loop device delivers") != 0
 		) {
 			close(lfd); /* autoclear: the loop device goes */
 			free(how);
@@ -437,118 +371,22 @@ int lr_mount_image(struct lr_image *img, const char *target, char **root)
 
 /* --- copy to RAM ------------------------------------------------------------ */
 
-struct progress {
-	const char *name;
-	unsigned long long total, done, start;
-	int tty, last_step;
-};
-
-static void progress(struct progress *p, int final)
-{
-	unsigned long long ms = monotonic_ms() - p->start;
-	unsigned pct = p->total ? p->done * 100 / p->total : 100;
-	unsigned long long rate = ms ? p->done * 1000 / ms : 0; /* bytes/s */
-	unsigned long long eta = rate ? (p->total - p->done) / rate : 0;
-
-	if (p->tty) {
-		fprintf(stderr, "\rliveroot: copying %s %3u%% %4llu.%llu MB/s ETA %llu s ",
-				p->name, pct, rate / 1000000, (rate / 100000) % 10, eta);
-		if (final)
-			fputc('\n', stderr);
-	} else if (final || (int)(pct / 10) > p->last_step) {
-		p->last_step = pct / 10;
-		fprintf(stderr, "liveroot: copying %s %3u%% %llu.%llu MB/s ETA %llu s\n",
-				p->name, pct, rate / 1000000, (rate / 100000) % 10, eta);
-	}
-}
-
-/* Read the image (fd in) once: hash it (if hash: sha256 or sha512, bits)
- * and copy it to DST. */
-static int copy_pass(int in, const char *src, const char *dst, uint8_t *hash, unsigned bits)
-{
-	enum { BUFSZ = 256 * 1024 };
-	struct hash ctx;
-	struct progress p;
-	struct stat st;
-	char *buf;
-	int out = -1, rc = -1;
-
-	if (fstat(in, &st) != 0) {
-		bb_perror_msg("%s", src);
-		return -1;
-	}
-	memset(&p, 0, sizeof(p));
-	p.name = bb_basename(src);
-	p.total = st.st_size;
-	p.start = monotonic_ms();
-	p.tty = isatty(STDERR_FILENO);
-	p.last_step = -1;
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
-	if (out < 0) {
-		bb_perror_msg("%s", dst);
-		return -1;
-	}
-	/* no hash wanted: let the kernel copy (no trip through userspace) */
-	if (!hash) {
-		off_t left = st.st_size;
-		while (left > 0) {
-			ssize_t n = copy_range(in, out, left < (8 << 20) ? left : (8 << 20));
-			if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL))
-				n = sendfile(out, in, NULL, left < (8 << 20) ? left : (8 << 20));
-			if (n == 0) {
-				bb_error_msg("copying %s: it ended %llu bytes early (changed while "
-						"being read?)", src, (unsigned long long)left);
-				goto done;
-			}
-			if (n < 0) {
-				bb_perror_msg("copying %s to %s", src, dst);
-				goto done;
-			}
-			left -= n;
-			p.done += n;
-			progress(&p, 0);
-		}
-		progress(&p, 1);
-		rc = 0;
-		goto done;
-	}
-	hash_begin(&ctx, bits);
-	buf = xmalloc(BUFSZ);
-	for (;;) {
-		ssize_t n = safe_read(in, buf, BUFSZ);
-		if (n < 0) {
-			bb_perror_msg("read error on %s: damaged media?", src);
-			break;
-		}
-		if (n == 0) {
-			rc = 0;
-			break;
-		}
-		hash_add(&ctx, buf, n);
-		if (full_write(out, buf, n) != n) {
-			bb_perror_msg("writing %s", dst);
-			break;
-		}
-		p.done += n;
-		progress(&p, 0);
-	}
-	free(buf);
-	hash_end(&ctx, hash);
-	if (rc == 0)
-		progress(&p, 1);
- done:
-	if (close(out) != 0 && rc == 0) {
-		bb_perror_msg("writing %s", dst);
-		rc = -1;
-	}
-	return rc;
-}
-
-#define MiB (1024ULL * 1024)
-/* toram=yes leaves at least this much; toram=auto copies only when at least
- * max(AUTO_MIN, half of MemAvailable) stays available afterwards */
-#define TORAM_MARGIN (32 * MiB)
+/* toram=auto copies only when at least max(AUTO_MIN, half of
+ * MemAvailable) stays available afterwards */
 #define TORAM_AUTO_MIN (128 * MiB)
+
+/* a file's size, or a block device's (nbd=) */
+static int fd_size(int fd, unsigned long long *size)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return -1;
+	*size = st.st_size;
+	if (S_ISBLK(st.st_mode))
+		return ioctl(fd, BLKGETSIZE64, size);
+	return 0;
+}
 
 /* Copy every image to a tmpfs of just the right size, hashing it in the
  * same pass (the copy is what gets mounted).  Returns 0 (img[] now are the
@@ -559,18 +397,18 @@ static int copy_to_ram(const struct lr_opts *o, struct lr_image *img, unsigned n
 {
 	unsigned long long mem[4], total = 0, avail;
 	struct lr_image copies[LR_MAX_IMAGES];
+	unsigned long long size[LR_MAX_IMAGES];
 	char *opts;
 	unsigned i;
-	struct stat st;
 
 	lr_meminfo(mem);
 	avail = mem[0] * 1024;  /* MemAvailable */
 	for (i = 0; i < n; i++) {
-		if (fstat(img[i].fd, &st) != 0) {
+		if (fd_size(img[i].fd, &size[i]) != 0) {
 			bb_perror_msg("%s", img[i].path);
 			return -1;
 		}
-		total += st.st_size;
+		total += size[i];
 	}
 	if (o->toram == TORAM_AUTO) {
 		if (avail < total || avail - total < MAX(TORAM_AUTO_MIN, avail / 2)) {
@@ -599,9 +437,9 @@ static int copy_to_ram(const struct lr_opts *o, struct lr_image *img, unsigned n
 		uint8_t h[64];
 		int rc;
 
-		rc = copy_pass(img[i].fd, img[i].path, dst, img[i].verify ? h : NULL, img[i].verify);
+		rc = lr_copy_pass(img[i].fd, img[i].path, size[i], 0, dst, img[i].verify ? h : NULL, img[i].verify);
 		if (rc == 0 && img[i].verify)
-			rc = check_hash(img[i].path, img[i].want, h, img[i].verify, "while copying it to RAM");
+			rc = lr_check_hash(img[i].path, img[i].want, h, img[i].verify, "while copying it to RAM");
 		copies[i].fd = rc == 0 ? open(dst, O_RDONLY | O_CLOEXEC) : -1;
 		if (copies[i].fd < 0) {
 			if (rc == 0)
@@ -752,6 +590,36 @@ static int list_images(const char *base, const char *dir, const char *module, ch
 	return n;
 }
 
+/* nbd=: the export is the root image, the device mounted as it is;
+ * hashed first with verify=sha256:HEX (no hash file beside a device) */
+static int nbd_image(const struct lr_opts *o, struct lr_image *img)
+{
+	img->fd = open(G.nbd_dev, O_RDONLY | O_CLOEXEC);
+	if (img->fd < 0) {
+		bb_perror_msg("%s", G.nbd_dev);
+		return -1;
+	}
+	img->path = xstrdup(G.nbd_dev);
+	if (o->verify) {
+		if (!o->verify_hex) {
+			bb_error_msg("verify=sha%u with nbd=: give the hash (verify=sha%u:HEX), there "
+					"is no hash file beside an NBD export", o->verify, o->verify);
+			return -1;
+		}
+		img->verify = o->verify;
+		strcpy(img->want, o->verify_hex);
+		str_tolower(img->want);
+	}
+	if (o->toram != TORAM_NO) {
+		int rc = copy_to_ram(o, img, 1);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			lr_log("the NBD export is in RAM: the server is not read from any more");
+	}
+	return 1;
+}
+
 /* Returns the number of images in img[], or -1 */
 int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 {
@@ -764,6 +632,20 @@ int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 	memset(img, 0, sizeof(img[0]) * LR_MAX_IMAGES);
 	for (i = 0; i < LR_MAX_IMAGES; i++)
 		img[i].fd = -1;
+	if (G.nfetched && !G.fetch_iso) {
+		/* fetch=: in RAM already, hashed while they came */
+		for (i = 0; i < G.nfetched; i++) {
+			img[i].fd = open(G.fetched[i], O_RDONLY | O_CLOEXEC);
+			if (img[i].fd < 0) {
+				bb_perror_msg("%s", G.fetched[i]);
+				return -1;
+			}
+			img[i].path = xstrdup(G.fetched[i]);
+		}
+		return G.nfetched;
+	}
+	if (G.nbd_image)
+		return nbd_image(o, img);
 	if (o->iso) {
 		char dev[32];
 		int fd, lfd, dio;
@@ -816,7 +698,9 @@ int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 	if (names == found)
 		for (i = 0; i < n; i++)
 			free(found[i]);
-	if (o->toram != TORAM_NO) {
+	if (o->toram != TORAM_NO && G.fetch_iso)
+		lr_log("toram: the images are in RAM already (the fetched ISO)");
+	else if (o->toram != TORAM_NO) {
 		rc = copy_to_ram(o, img, n);
 		if (rc < 0)
 			return -1;

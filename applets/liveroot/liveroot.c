@@ -21,6 +21,7 @@
 //config:	select FEATURE_VOLUMEID_NTFS
 //config:	select FEATURE_SEAMLESS_XZ
 //config:	select SHA512SUM
+//config:	select UDHCPC
 //config:	help
 //config:	The whole stage of an initramfs for live media: wait for the boot
 //config:	media (by label, UUID or device, loading drivers by modalias),
@@ -56,7 +57,15 @@
 //usage:     "\n	image.dir=DIR	Every DIR/ *.squashfs on the media instead, by name,"
 //usage:     "\n			or those DIR/filesystem.module lists, in its order"
 //usage:     "\n	image.module=NAME DIR/NAME.module lists them instead"
-//usage:     "\n	timeout=SEC	Wait this long for devices (30, max 3600)"
+//usage:     "\n	fetch=URL[,URL].. The images over HTTP into RAM instead of media"
+//usage:     "\n			(http://HOST[:PORT]/PATH; A|B: the first the server has;"
+//usage:     "\n			hashed with URL.sha256 or verify=sha256:HEX)"
+//usage:     "\n	nbd=HOST[:PORT][/EXPORT] The root image (or media holding it)"
+//usage:     "\n			over NBD, read as needed (port 10809)"
+//usage:     "\n	ip=SPEC		Network for fetch=/nbd=: dhcp (default), off (as it is),"
+//usage:     "\n			DEV:dhcp or the kernel's CLIENT::GW:MASK::DEV:none:DNS"
+//usage:     "\n	net.if=DEV|MAC	The interface (default: the first with a link)"
+//usage:     "\n	timeout=SEC	Wait this long for devices and servers (30, max 3600)"
 //usage:     "\n	toram=yes|no|auto Copy the images to RAM, release the media (no)"
 //usage:     "\n	verify=sha256|sha512[:HEX] Check images against IMAGE.sha256"
 //usage:     "\n			or IMAGE.sha512 (or HEX) before mounting them"
@@ -119,6 +128,9 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	INIT_G();
 	o = &G.o;
 
+	/* udhcpc runs liveroot as its script (net.c) */
+	if (getenv("LIVEROOT_DHCP") && argv[1] && !argv[2])
+		return lr_dhcp_event(argv[1]);
 	if (argv[1] && strcmp(argv[1], "switch") == 0)
 		return lr_switch_main(argv + 1);
 	/* "liveroot shutdown VERB", or /run/initramfs/shutdown VERB (a
@@ -175,9 +187,30 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 		lr_memlog("modules");
 	}
 	stage_break(o->brk, BRK_PREMOUNT, "premount");
-	if (lr_mount_media(o) != 0)
-		lr_rescue("no boot media");
-	lr_memlog("media");
+	if (o->fetch || o->nbd || o->ip.mode != LR_IP_UNSET) {
+		if (lr_net_up(o) != 0)
+			lr_rescue("no network (see above)");
+		lr_memlog("network");
+	}
+	if (o->fetch) {
+		if (lr_fetch_images(o) != 0)
+			lr_rescue("the images could not be fetched (see above): nothing was mounted");
+		lr_memlog("fetched");
+	}
+	if (o->nbd) {
+		char dev[32];
+		if (lr_nbd_connect(o, dev, sizeof(dev)) != 0)
+			lr_rescue("no NBD device (see above)");
+		G.nbd_dev = xstrdup(dev);
+		lr_memlog("nbd");
+	}
+	/* the media: none when fetch= brought the images, or the NBD export is
+	 * the image */
+	if (!(G.nfetched && !G.fetch_iso) && !G.nbd_image) {
+		if (lr_mount_media(o) != 0)
+			lr_rescue("no boot media");
+		lr_memlog("media");
+	}
 	if (lr_mount_stack(o) != 0)
 		lr_rescue("the root (images, writable layer, overlay) could not be set up: see above");
 	lr_memlog("mounted");

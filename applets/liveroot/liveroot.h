@@ -49,10 +49,32 @@ enum {
 enum { BRK_NONE, BRK_PREMOUNT, BRK_POSTMOUNT, BRK_PRESWITCH };
 
 #define LR_MAX_IMAGES   8
+#define MiB (1024ULL * 1024)
+/* an image copied or fetched into RAM leaves at least this much available */
+#define TORAM_MARGIN (32 * MiB)
 
 enum { TORAM_NO, TORAM_YES, TORAM_AUTO };
 enum { SHUTDOWN_AUTO, SHUTDOWN_YES, SHUTDOWN_NO };
 #define LR_MIN_PERSIST_FILE (16ULL << 20)
+
+/* the network's parameters and replies */
+enum { LR_IP_UNSET, LR_IP_OFF, LR_IP_DHCP, LR_IP_STATIC };
+struct lr_ip {
+	unsigned mode;          /* LR_IP_* */
+	uint32_t addr, server, gw, mask, dns[2];  /* network byte order */
+	char dev[16];           /* the interface, or "" */
+};
+struct lr_url {
+	char host[254];
+	unsigned port;
+	const char *path;       /* into the URL; "" is "/" */
+};
+struct lr_http {
+	int status;
+	long long length;       /* Content-Length, -1: none */
+	char *location;
+	int coded;              /* chunked or compressed: not for liveroot */
+};
 
 /* Options, parsed once (applet arguments, then liveroot.* from the kernel
  * command line, which wins). Strings point into malloced storage. */
@@ -83,6 +105,12 @@ struct lr_opts {
 	unsigned brk;           /* BRK_* */
 	unsigned flags;         /* LR_* */
 	int media_given;        /* media= or label= seen (even if bad) */
+	struct lr_ip ip;        /* ip=, the kernel's syntax (UNSET: DHCP if needed) */
+	const char *net_if;     /* net.if=: the interface, by name or MAC */
+	const char *fetch;      /* fetch=, as given */
+	char *fetches[LR_MAX_IMAGES + 1];  /* split: URLs (A|B: the first found) */
+	unsigned nfetch;
+	const char *nbd;        /* nbd=HOST[:PORT][/EXPORT] */
 };
 
 /* Everything that changes while the applet runs lives in G. */
@@ -100,6 +128,12 @@ struct globals {
 	int media_rw;                    /* the media holds the persistent layer too
 	                                  * (1; -1: it has errors, read-only) */
 	int media_removable;             /* ... and is a USB stick, card or CD */
+	char *pxeserver;                 /* the boot server (DHCP siaddr, ip='s SERVER) */
+	char *fetched[LR_MAX_IMAGES];    /* fetch=: the images, in LR_RAM */
+	unsigned nfetched;
+	int fetch_iso;                   /* ... one ISO image: it is the media */
+	char *nbd_dev;                   /* nbd=: /dev/nbdN */
+	int nbd_image;                   /* ... is the root image itself (else the media) */
 } FIX_ALIASING;
 #define G (*ptr_to_globals)
 #define INIT_G() do { \
@@ -126,6 +160,21 @@ int lr_open_in_root(int rootfd, const char *path, int flags);
 int lr_open_media_file(const char *base, const char *path, const char *what);
 int lr_open_media_alt(const char *base, const char *spec, const char *what, char **chosen);
 int lr_open_dir_beneath(const char *base, const char *rel, int create);
+struct lr_hash {
+	unsigned bits;
+	union {
+		sha256_ctx_t s256;
+		sha512_ctx_t s512;
+	} c;
+};
+void lr_hash_begin(struct lr_hash *h, unsigned bits);
+void lr_hash_add(struct lr_hash *h, const void *p, size_t n);
+void lr_hash_end(struct lr_hash *h, uint8_t *out);
+int lr_check_hash(const char *path, const char *want, const uint8_t *h, unsigned bits,
+		const char *how);
+const char *lr_image_type(int fd);
+int lr_copy_pass(int in, const char *src, long long total, int stream, const char *dst,
+		uint8_t *hash, unsigned bits);
 
 /* memlog.c */
 void lr_memlog(const char *stage);
@@ -153,6 +202,15 @@ int lr_contiguous(unsigned long long nblk,
 		int (*map)(void *ctx, unsigned long long i, unsigned long long *phys),
 		void *ctx, unsigned long long *first);
 
+/* the network's parameters and replies (structs above) */
+int lr_ipv4(const char *s, size_t n, uint32_t *a);
+int lr_mac(const char *s, uint8_t *mac);
+int lr_valid_ifname(const char *s, size_t n);
+int lr_ip_param(const char *s, struct lr_ip *ip);
+int lr_parse_url(const char *url, struct lr_url *u);
+int lr_nbd_spec(const char *s, char *host, size_t hostsz, unsigned *port, const char **export);
+int lr_http_head(char *buf, struct lr_http *h);
+
 struct lr_ext {
 	unsigned long long bytes;  /* size (low 32 bits of the block count) */
 	unsigned clean, errors, journal, recover;
@@ -165,6 +223,15 @@ int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline);
 int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file);
 void lr_print_options(const struct lr_opts *o);
 void lr_each_peer_note(const struct lr_opts *o, void (*say)(const char *line));
+
+/* net.c, nbd.c, fetch.c: sources (the network) */
+int lr_dhcp_event(const char *event);
+int lr_net_up(const struct lr_opts *o);
+char *lr_expand_pxeserver(const char *s);
+int lr_tcp_connect(const char *host, unsigned port, unsigned timeout);
+int lr_http_get(const char *url, unsigned timeout, long long *length, int quiet);
+int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz);
+int lr_fetch_images(const struct lr_opts *o);
 
 /* media.c: sources */
 int lr_coldplug(const char *extra);

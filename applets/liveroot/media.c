@@ -858,7 +858,43 @@ int lr_mount_media(const struct lr_opts *o)
 	const char *type;
 	int rc;
 
-	if (strcmp(o->media, "auto") == 0) {
+	if (G.fetch_iso) {
+		/* fetch= brought an ISO image: it is the media, in RAM */
+		char ldev[32];
+		int fd = open(G.fetched[0], O_RDONLY | O_CLOEXEC), lfd, dio;
+
+		if (fd < 0) {
+			bb_perror_msg("%s", G.fetched[0]);
+			return -1;
+		}
+		lfd = lr_loop_attach(fd, G.fetched[0], 0, 0, 0, LR_LOOP_RO, ldev, sizeof(ldev), &dio);
+		close(fd);
+		if (lfd < 0)
+			return -1;
+		rc = lr_mount_fs(ldev, LR_MEDIA, "iso9660", MS_RDONLY | MS_NODEV | MS_NOSUID);
+		close(lfd);
+		if (rc != 0) {
+			bb_error_msg("can't mount the fetched %s as an ISO image", G.fetched[0]);
+			return -1;
+		}
+		lr_log("media: the fetched ISO image %s on %s", G.fetched[0], ldev);
+		G.media_type = "iso9660";
+		G.media_dev = xstrdup(ldev);
+		goto check;
+	}
+	if (G.nbd_dev) {
+		/* nbd= whose export is not an image: it is the media (archiso's
+		 * NBD boot exports the whole ISO) */
+		type = NULL;
+		dev = xstrdup(G.nbd_dev);
+		rc = lr_mount_fs(dev, LR_MEDIA, NULL, MS_RDONLY | MS_NODEV | MS_NOSUID);
+		if (rc != 0) {
+			bb_perror_msg("can't mount the NBD export %s read-only (tried iso9660, udf, "
+					"vfat, ext4, erofs, btrfs, xfs, exfat, ntfs3)", dev);
+			free(dev);
+			return rc;
+		}
+	} else if (strcmp(o->media, "auto") == 0) {
 		dev = wait_for(o, "a device holding the image", &type, try_auto);
 		if (!dev)
 			return -1;
@@ -881,6 +917,7 @@ int lr_mount_media(const struct lr_opts *o)
 	G.media_removable = removable(bb_basename(dev));
 	if (layer_on_media(o, dev) && media_rw(dev) != 0)
 		return -1;
+ check:
 	rc = wanted_on_media(o);
 	if (rc != 0)
 		bb_error_msg("%s is not usable on the media (%s)", first_wanted(o), o->media);

@@ -18,11 +18,11 @@ static const char param_names[] ALIGN1 =
 	"media\0" "label\0" "image\0" "init\0" "rw\0" "timeout\0"
 	"modules\0" "break\0" "console\0" "quiet\0" "debug\0"
 	"iso\0" "toram\0" "verify\0" "rw.create\0" "shutdown\0" "image.dir\0" "rw.missing\0"
-	"image.module\0";
+	"image.module\0" "ip\0" "net.if\0" "fetch\0" "nbd\0";
 enum { P_MEDIA, P_LABEL, P_IMAGE, P_INIT, P_RW, P_TIMEOUT,
 	P_MODULES, P_BREAK, P_CONSOLE, P_QUIET, P_DEBUG,
 	P_ISO, P_TORAM, P_VERIFY, P_RW_CREATE, P_SHUTDOWN, P_IMAGE_DIR, P_RW_MISSING,
-	P_IMAGE_MODULE };
+	P_IMAGE_MODULE, P_IP, P_NET_IF, P_FETCH, P_NBD };
 
 static const char toram_names[] ALIGN1 = "no\0" "yes\0" "auto\0";
 /* the same order as SHUTDOWN_* */
@@ -136,6 +136,20 @@ static int valid_mount_path(const char *s)
 }
 
 /* One NAME[=VALUE]; from = "argument" or "kernel command line". */
+/* an http:// URL as fetch= takes it (${pxeserver}: the boot server, known
+ * once the network is up) */
+static int valid_url(const char *u)
+{
+	struct lr_url pu;
+	const char *p = strstr(u, "${pxeserver}");
+	char *t = p ? xasprintf("%.*s0.0.0.0%s", (int)(p - u), u, p + 12) : (char *)u;
+	int ok = lr_parse_url(t, &pu) == 0;
+
+	if (t != u)
+		free(t);
+	return ok;
+}
+
 static int set_param(struct lr_opts *o, const char *name, char *val, const char *from)
 {
 	int i = index_in_strings(param_names, name);
@@ -335,6 +349,68 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 		}
 		o->image_module = val;
 		break;
+	case P_IP:
+		if (lr_ip_param(val, &o->ip) != 0) {
+			bb_error_msg("ip=%s: use dhcp, off, DEVICE:dhcp or the kernel's "
+					"CLIENT:SERVER:GATEWAY:NETMASK:HOSTNAME:DEVICE:AUTOCONF:DNS0:DNS1 "
+					"(IPv4; no dhcp6, rarp)", val);
+			return -1;
+		}
+		break;
+	case P_NET_IF: {
+		uint8_t mac[6];
+		if (!lr_valid_ifname(val, strlen(val)) && lr_mac(val, mac) != 0) {
+			bb_error_msg("net.if=%s: an interface name (eth0) or MAC address "
+					"(52:54:00:12:34:56)", val);
+			return -1;
+		}
+		o->net_if = val;
+		break;
+	}
+	case P_FETCH: {
+		char *list = xstrdup(val), *p = list, *w;
+		unsigned n = 0;
+
+		while ((w = strsep(&p, ",")) != NULL) {
+			char *alts = xstrdup(w), *q = alts, *a;
+			int ok = 1;
+
+			while ((a = strsep(&q, "|")) != NULL)
+				ok &= valid_url(a);
+			free(alts);
+			if (!ok) {
+				bb_error_msg("fetch=%s: '%s' is not an http://HOST[:PORT]/PATH address "
+						"(https: not supported)", val, w);
+				return -1;
+			}
+			if (n == LR_MAX_IMAGES) {
+				bb_error_msg("fetch=: at most %u images", LR_MAX_IMAGES);
+				return -1;
+			}
+			o->fetches[n++] = w;
+		}
+		o->fetches[n] = NULL;
+		o->nfetch = n;
+		o->fetch = val;
+		break;
+	}
+	case P_NBD: {
+		char host[256];
+		unsigned port;
+		const char *e;
+		const char *p = strstr(val, "${pxeserver}");
+		char *t = p ? xasprintf("%.*s0.0.0.0%s", (int)(p - val), val, p + 12) : val;
+		int ok = lr_nbd_spec(t, host, sizeof(host), &port, &e) == 0;
+
+		if (t != val)
+			free(t);
+		if (!ok) {
+			bb_error_msg("nbd=%s: use HOST[:PORT][/EXPORT] (port 10809 by default)", val);
+			return -1;
+		}
+		o->nbd = val;
+		break;
+	}
 	case P_RW_MISSING:
 		i = index_in_strings(missing_names, val);
 		if (i < 0) {
@@ -467,8 +543,10 @@ static const struct peer_word peer_words[] = {
 	{ "copytoram_size",           NULL, PW_IGNORE },
 	{ "checksum",                 NULL, PW_VALUE },   /* y: verify=sha512 (airootfs.sha512) */
 	{ "verify",                   NULL, PW_IGNORE },
-	{ "archiso_http_srv",         NULL, PW_IGNORE },
-	{ "archiso_nbd_srv",          NULL, PW_IGNORE },
+	{ "archiso_http_srv",         NULL, PW_VALUE },   /* fetch=SRV/DIR/ARCH/airootfs.sfs */
+	{ "archiso_nbd_srv",          NULL, PW_VALUE },   /* nbd=SRV/archiso (the ISO) */
+	{ "archiso_nbd_name",         NULL, PW_VALUE },
+	{ "archiso_http_spc",         "liveroot sizes its RAM for the image", PW_IGNORE },
 	{ "archiso_nfs_srv",          NULL, PW_IGNORE },
 	/* Debian live-boot */
 	{ "boot",                     NULL, PW_VALUE },   /* boot=live */
@@ -484,11 +562,14 @@ static const struct peer_word peer_words[] = {
 	{ "persistence-path",         NULL, PW_IGNORE },
 	{ "persistence-media",        NULL, PW_IGNORE },
 	{ "persistence-encryption",   NULL, PW_IGNORE },
-	{ "fetch",                    NULL, PW_IGNORE },
+	{ "fetch",                    NULL, PW_VALUE },   /* fetch=URL */
 	{ "httpfs",                   NULL, PW_IGNORE },
 	{ "ftpfs",                    NULL, PW_IGNORE },
 	{ "iscsi",                    NULL, PW_IGNORE },
 	{ "module",                   "image.module", PW_VALUE },
+	/* the kernel's and pxelinux's */
+	{ "ip",                       NULL, PW_VALUE },   /* ip= (not live-boot's own) */
+	{ "BOOTIF",                   NULL, PW_VALUE },   /* 01-MAC: net.if=MAC */
 };
 
 struct peers {
@@ -501,6 +582,8 @@ struct peers {
 	/* live-boot */
 	int lb;
 	const char *lbpath, *lbmedia, *lbpersist, *lbplabel, *lbsize, *lbnopersist;
+	/* the network */
+	const char *ip, *ahttp, *anbd, *anbdname;
 };
 
 /* line: malloced, taken */
@@ -580,6 +663,11 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 	size_t wl = eq ? (size_t)(eq - w) : strlen(w);
 	const char *v = eq ? eq + 1 : NULL;
 
+	if (is_prefixed_with(w, "root=live:http") || is_prefixed_with(w, "root=http")) {
+		/* dracut's livenet: the image (or an ISO holding it) over HTTP */
+		pp->live = 1;
+		return peer_apply(o, pp, w, "fetch", strchr(w, ':') + (w[5] == 'l'));
+	}
 	if (is_prefixed_with(w, "root=live:")) {
 		/* dracut: root=live:LABEL=x | CDLABEL=x | UUID=x | /dev/x */
 		char *spec = peer_dev(w + 10);
@@ -628,7 +716,32 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 		if (pw->name)
 			return peer_apply(o, pp, w, pw->name, v);
 		/* combined below, once every word is seen */
-		if (strcmp(pw->word, "boot") == 0) {
+		if (strcmp(pw->word, "BOOTIF") == 0) {
+			/* pxelinux: 01-52-54-00-12-34-56, 01 the ARP type (Ethernet) */
+			char *mac = xstrdup(is_prefixed_with(v, "01-") ? v + 3 : v), *c;
+			int r;
+			for (c = mac; *c; c++)
+				if (*c == '-')
+					*c = ':';
+			r = peer_apply(o, pp, w, "net.if", mac);
+			free(mac);
+			return r;
+		} else if (strcmp(pw->word, "fetch") == 0) {
+			/* live-boot: http:///PATH is the boot server's */
+			char *u = is_prefixed_with(v, "http:///")
+				? xasprintf("http://${pxeserver}%s", v + 7) : xstrdup(v);
+			int r = peer_apply(o, pp, w, "fetch", u);
+			free(u);
+			return r;
+		} else if (strcmp(pw->word, "ip") == 0)
+			pp->ip = w;
+		else if (strcmp(pw->word, "archiso_http_srv") == 0)
+			pp->ahttp = v;
+		else if (strcmp(pw->word, "archiso_nbd_srv") == 0)
+			pp->anbd = v;
+		else if (strcmp(pw->word, "archiso_nbd_name") == 0)
+			pp->anbdname = v;
+		else if (strcmp(pw->word, "boot") == 0) {
 			if (strcmp(v, "live") == 0) {
 				pp->lb = 1;
 				peer_note(pp, xasprintf("%s: accepted (live-boot's layout)", w));
@@ -691,7 +804,7 @@ static int archiso_finish(struct lr_opts *o, struct peers *pp)
 	int bad = 0;
 
 	if (!pp->alabel && !pp->adev && !pp->abase && !pp->imgdev && !pp->toram
-	 && !pp->cowsize && !pp->cowdev && !pp->asearch) {
+	 && !pp->cowsize && !pp->cowdev && !pp->asearch && !pp->ahttp && !pp->anbd) {
 		if (pp->cowdir)
 			peer_note(pp, xasprintf("cow_directory=%s: needs cow_label= or cow_device=, "
 					"ignored", pp->cowdir));
@@ -701,7 +814,30 @@ static int archiso_finish(struct lr_opts *o, struct peers *pp)
 	arch = uname(&u) == 0 ? u.machine : "x86_64";
 	if (strcmp(arch, "i586") == 0 || strcmp(arch, "i486") == 0)
 		arch = "i686";
-	if (pp->imgdev || (pp->adev && !pp->iso)) {
+	if (pp->ahttp) {
+		/* archiso_pxe_http: SRV (ending in '/') ARCHISOBASEDIR/ARCH/airootfs.sfs,
+		 * else .erofs; ${pxeserver} is the boot server */
+		const char *b = pp->abase ? pp->abase : "arch";
+		const char *sl = last_char_is(pp->ahttp, '/') ? "" : "/";
+		char *w = xasprintf("archiso_http_srv=%s", pp->ahttp);
+		while (*b == '/')
+			b++;
+		v = xasprintf("%s%s%s/%s/airootfs.sfs|%s%s%s/%s/airootfs.erofs", pp->ahttp, sl, b,
+				arch, pp->ahttp, sl, b, arch);
+		bad |= peer_apply(o, pp, w, "fetch", v);
+		free(v);
+		free(w);
+	} else if (pp->anbd) {
+		/* archiso_pxe_nbd: the export (archiso_nbd_name=, "archiso") is the
+		 * whole ISO; copied to RAM unless copytoram=n */
+		char *w = xasprintf("archiso_nbd_srv=%s", pp->anbd);
+		v = xasprintf("%s/%s", pp->anbd, pp->anbdname ? pp->anbdname : "archiso");
+		bad |= peer_apply(o, pp, w, "nbd", v);
+		free(v);
+		free(w);
+		if (!pp->toram)
+			pp->toram = "y";
+	} else if (pp->imgdev || (pp->adev && !pp->iso)) {
 		/* (archisodevice= with img_loop= is the ISO's own device) */
 		char *w = xasprintf("%s=%s", pp->imgdev ? "img_dev" : "archisodevice",
 				pp->imgdev ? pp->imgdev : pp->adev);
@@ -716,7 +852,7 @@ static int archiso_finish(struct lr_opts *o, struct peers *pp)
 		bad |= peer_apply(o, pp, w, "media", v);
 		free(v);
 		free(w);
-	} else if (!o->media_given) {
+	} else if (!o->media_given && !pp->ahttp && !pp->anbd) {
 		/* archisosearchuuid=/archisosearchfilename= (the medium's UUID
 		 * file), or nothing: the device that holds the image */
 		bad |= peer_apply(o, pp, pp->asearch ? pp->asearch : "archisobasedir (no device named)",
@@ -834,6 +970,13 @@ static int liveboot_finish(struct lr_opts *o, struct peers *pp)
 static int peer_finish(struct lr_opts *o, struct peers *pp)
 {
 	int bad = archiso_finish(o, pp) | liveboot_finish(o, pp);
+
+	if (pp->ip && pp->lb) {
+		peer_note(pp, xasprintf("%s: live-boot's ip= sets up the booted system's "
+				"/etc/network/interfaces: not used (fetch= brings the network up by DHCP)",
+				pp->ip));
+	} else if (pp->ip)
+		bad |= peer_apply(o, pp, pp->ip, "ip", pp->ip + 3);
 
 	if (pp->live && pp->iso) {
 		/* dracut: root=live:CDLABEL=x is the label inside the ISO file
@@ -954,9 +1097,19 @@ int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline)
 	/* plain init= states the user's intent too; liveroot.init= wins */
 	if (plain_init && !lr_init)
 		bad |= apply(o, (char *)plain_init, "kernel command line");
-	if (!o->media_given) {
+	if (o->fetch && o->nbd) {
+		bb_error_msg("fetch= and nbd= both name the root: use one");
+		bad = -1;
+	}
+	if (!o->media_given && !o->fetch && !o->nbd) {
 		bb_error_msg("no media given: add liveroot.media=LABEL=... (or liveroot.label=..., "
-				"liveroot.media=auto) to the kernel command line");
+				"liveroot.media=auto, liveroot.fetch=URL, liveroot.nbd=HOST) to the kernel "
+				"command line");
+		bad = -1;
+	}
+	if (o->verify_hex && o->nfetch > 1) {
+		bb_error_msg("verify=sha%u:HEX names one hash but fetch= lists %u images: "
+				"use verify=sha%u with URL.sha%u files", o->verify, o->nfetch, o->verify, o->verify);
 		bad = -1;
 	}
 	if (o->rw_create && !o->rw_dev) {
@@ -1026,5 +1179,24 @@ void lr_print_options(const struct lr_opts *o)
 			!!(o->flags & LR_QUIET), !!(o->flags & LR_DEBUG),
 			o->rw_create, nth_string(shutdown_names, o->shutdown),
 			nth_string(missing_names, o->rw_missing_ok || o->rw_peer_optional), S(o->image_module));
+	{
+		static const char modes[] ALIGN1 = "auto\0" "off\0" "dhcp\0" "static\0";
+		struct in_addr a;
+		printf("ip=%s", nth_string(modes, o->ip.mode));
+		if (o->ip.mode == LR_IP_STATIC) {
+			a.s_addr = o->ip.addr;
+			printf(" %s", inet_ntoa(a));
+			a.s_addr = o->ip.mask;
+			printf("/%s", inet_ntoa(a));
+			a.s_addr = o->ip.gw;
+			printf(" gw %s", inet_ntoa(a));
+			a.s_addr = o->ip.dns[0];
+			printf(" dns %s", inet_ntoa(a));
+		}
+		printf("\nnet_if=%s\nfetch=%s\nnbd=%s\n", o->ip.dev[0] ? o->ip.dev : S(o->net_if),
+				S(o->fetch), S(o->nbd));
+		for (i = 0; i < o->nfetch; i++)
+			printf("fetch%u=%s\n", i, o->fetches[i]);
+	}
 #undef S
 }

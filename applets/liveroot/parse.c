@@ -416,3 +416,335 @@ int lr_ext_super(const uint8_t *sb, size_t len, struct lr_ext *e)
 	e->recover = !!(le32at(sb + 96) & 0x4);   /* INCOMPAT_RECOVER: mounted, not unmounted */
 	return 0;
 }
+
+/* --- the network's parameters and replies ---------------------------------- */
+
+/* A strict dotted quad (no "1", no hex, no leading zeros' octal): *a in
+ * network byte order.  n: the length of s to read. */
+int lr_ipv4(const char *s, size_t n, uint32_t *a)
+{
+	uint32_t v = 0;
+	unsigned part = 0, digits = 0, i, dots = 0;
+
+	for (i = 0; i < n; i++) {
+		if (isdigit((unsigned char)s[i])) {
+			if (digits == 3 || (digits == 1 && part == 0))
+				return -1;  /* 4 digits, or 01 */
+			part = part * 10 + (s[i] - '0');
+			digits++;
+			if (part > 255)
+				return -1;
+		} else if (s[i] == '.' && digits && dots < 3) {
+			v = (v << 8) | part;
+			part = digits = 0;
+			dots++;
+		} else
+			return -1;
+	}
+	if (dots != 3 || !digits)
+		return -1;
+	v = (v << 8) | part;
+	*a = htonl(v);
+	return 0;
+}
+
+/* aa:bb:cc:dd:ee:ff or aa-bb-cc-dd-ee-ff */
+int lr_mac(const char *s, uint8_t *mac)
+{
+	unsigned i;
+
+	if (strlen(s) != 17)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		const char *p = s + 3 * i;
+		if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1])
+		 || (i < 5 && p[2] != ':' && p[2] != '-') || (i > 0 && p[-1] != s[2]))
+			return -1;
+		mac[i] = (isdigit((unsigned char)p[0]) ? p[0] - '0' : (tolower((unsigned char)p[0]) - 'a' + 10)) << 4
+			| (isdigit((unsigned char)p[1]) ? p[1] - '0' : (tolower((unsigned char)p[1]) - 'a' + 10));
+	}
+	return 0;
+}
+
+int lr_valid_ifname(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 15 || (s[0] == '.' && (n == 1 || (n == 2 && s[1] == '.'))))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]))
+			return 0;
+	return 1;
+}
+
+static int autoconf_word(const char *s, size_t n)
+{
+	static const char dhcp[] ALIGN1 = "dhcp\0" "on\0" "any\0" "both\0" "bootp\0";
+	static const char off[] ALIGN1 = "off\0" "none\0";
+	char w[8];
+	int i;
+
+	if (n == 0)
+		return LR_IP_UNSET;
+	if (n >= sizeof(w))
+		return -1;
+	memcpy(w, s, n);
+	w[n] = '\0';
+	if ((i = index_in_strings(dhcp, w)) >= 0)
+		return LR_IP_DHCP;
+	if ((i = index_in_strings(off, w)) >= 0)
+		return LR_IP_OFF;
+	return -1;  /* dhcp6, auto6, rarp, ibft, ...: not liveroot's */
+}
+
+/* ip= in the kernel's syntax (Documentation/admin-guide/nfs/nfsroot.rst):
+ *   off|none|dhcp|on|any|both|bootp
+ *   CLIENT:SERVER:GATEWAY:NETMASK:HOSTNAME:DEVICE:AUTOCONF:DNS0:DNS1:NTP0
+ * and dracut's DEVICE:dhcp.  A client address without AUTOCONF (or with
+ * off/none) is a static setup; the netmask defaults to the address's class,
+ * as the kernel's.  Returns 0, or -1 (malformed or a method liveroot has
+ * not: dhcp6, auto6, rarp, ibft). */
+int lr_ip_param(const char *s, struct lr_ip *ip)
+{
+	const char *f[10];
+	size_t fl[10];
+	unsigned nf = 0, i;
+	const char *p = s;
+	int ac;
+
+	memset(ip, 0, sizeof(*ip));
+	for (;;) {
+		const char *c = strchr(p, ':');
+		if (nf == 10)
+			return -1;
+		f[nf] = p;
+		fl[nf] = c ? (size_t)(c - p) : strlen(p);
+		nf++;
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	if (nf == 1) {
+		ac = autoconf_word(f[0], fl[0]);
+		if (ac <= LR_IP_UNSET)
+			return -1;
+		ip->mode = ac;
+		return 0;
+	}
+	if (nf == 2 && lr_ipv4(f[0], fl[0], &ip->addr) != 0) {
+		/* dracut: DEVICE:dhcp */
+		ac = autoconf_word(f[1], fl[1]);
+		if (ac != LR_IP_DHCP || !lr_valid_ifname(f[0], fl[0]))
+			return -1;
+		memcpy(ip->dev, f[0], fl[0]);
+		ip->mode = ac;
+		return 0;
+	}
+	for (i = nf; i < 10; i++) {
+		f[i] = "";
+		fl[i] = 0;
+	}
+	if (fl[5] && !lr_valid_ifname(f[5], fl[5]))
+		return -1;
+	memcpy(ip->dev, f[5], fl[5]);
+	if (fl[4] > 64)
+		return -1;  /* HOSTNAME: not used, but not absurd either */
+	ac = autoconf_word(f[6], fl[6]);
+	if (ac < 0)
+		return -1;
+	if (ac == LR_IP_DHCP) {
+		ip->mode = LR_IP_DHCP;
+		ip->addr = 0;
+		return 0;
+	}
+	if (fl[0] == 0) {
+		/* no address: autoconfiguration, unless off */
+		ip->mode = ac == LR_IP_OFF ? LR_IP_OFF : LR_IP_DHCP;
+		return 0;
+	}
+	if (lr_ipv4(f[0], fl[0], &ip->addr) != 0 || ip->addr == 0)
+		return -1;
+	if (fl[3]) {
+		uint32_t m;
+		if (lr_ipv4(f[3], fl[3], &ip->mask) != 0)
+			return -1;
+		m = ntohl(ip->mask);
+		if (m == 0 || (~m & (~m + 1)) != 0)  /* not contiguous ones */
+			return -1;
+	} else {
+		unsigned a = ntohl(ip->addr) >> 24;
+		ip->mask = htonl(a < 128 ? 0xff000000 : a < 192 ? 0xffff0000 : 0xffffff00);
+	}
+	if (fl[2] && lr_ipv4(f[2], fl[2], &ip->gw) != 0)
+		return -1;
+	if (fl[1] && lr_ipv4(f[1], fl[1], &ip->server) != 0)
+		return -1;
+	/* DNS0, DNS1 (dracut's MTU here: digits, ignored) */
+	for (i = 0; i < 2; i++) {
+		if (!fl[7 + i])
+			continue;
+		if (lr_ipv4(f[7 + i], fl[7 + i], &ip->dns[i]) != 0
+		 && strspn(f[7 + i], "0123456789") != fl[7 + i])
+			return -1;
+	}
+	ip->mode = LR_IP_STATIC;
+	return 0;
+}
+
+/* host: a name (letters, digits, '-', '.') or a dotted quad */
+static int valid_host(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 253 || s[0] == '-' || s[0] == '.')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.')
+			return 0;
+	return 1;
+}
+
+/* HOST[:PORT] up to one of the end characters; -1 if bad */
+static int host_port(const char *s, const char *ends, char *host, size_t hostsz,
+		unsigned *port, const char **rest)
+{
+	size_t hl = strcspn(s, ":");
+	size_t el = strcspn(s, ends);
+
+	if (el < hl)
+		hl = el;
+	if (!valid_host(s, hl) || hl >= hostsz)
+		return -1;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	s += hl;
+	if (*s == ':') {
+		unsigned long v = 0;
+		s++;
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		while (isdigit((unsigned char)*s)) {
+			v = v * 10 + (*s++ - '0');
+			if (v > 65535)
+				return -1;
+		}
+		if (v == 0 || (*s && !strchr(ends, *s)))
+			return -1;
+		*port = v;
+	}
+	*rest = s;
+	return 0;
+}
+
+/* http://HOST[:PORT][/PATH]: *path points into url ("" means "/").
+ * Returns 0, -1 (malformed), -2 (https://, not supported).  The path goes
+ * into the request line as it is: no blanks or control characters. */
+int lr_parse_url(const char *url, struct lr_url *u)
+{
+	const char *p;
+
+	if (is_prefixed_with(url, "https://"))
+		return -2;
+	if (!is_prefixed_with(url, "http://"))
+		return -1;
+	u->port = 80;
+	if (host_port(url + 7, "/", u->host, sizeof(u->host), &u->port, &p) != 0)
+		return -1;
+	if (*p && *p != '/')
+		return -1;
+	u->path = p;
+	for (; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '#')
+			return -1;
+	return 0;
+}
+
+/* HOST[:PORT][/EXPORT] (NBD's port 10809 by default; the export's name
+ * "" by default) */
+int lr_nbd_spec(const char *s, char *host, size_t hostsz, unsigned *port, const char **export)
+{
+	const char *p;
+
+	*port = 10809;
+	if (host_port(s, "/", host, hostsz, port, &p) != 0)
+		return -1;
+	if (*p == '/')
+		p++;
+	else if (*p)
+		return -1;
+	*export = p;
+	if (strlen(p) > 255)
+		return -1;
+	for (; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return -1;
+	return 0;
+}
+
+/* An HTTP reply's head (status line and header lines, NUL-terminated at
+ * its blank line), parsed in place: h->location points into buf.  What
+ * liveroot needs: the status, Content-Length (-1: none), Location, and
+ * whether the body is in a transfer or content coding liveroot doesn't
+ * speak.  Returns 0, or -1 (not HTTP, a bad or contradictory header). */
+int lr_http_head(char *buf, struct lr_http *h)
+{
+	char *line, *next;
+	int first = 1;
+
+	memset(h, 0, sizeof(*h));
+	h->length = -1;
+	for (line = buf; line && *line; line = next) {
+		char *colon, *v, *end;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		end = line + strlen(line);
+		if (end > line && end[-1] == '\r')
+			*--end = '\0';
+		if (first) {
+			/* HTTP/1.x NNN reason */
+			first = 0;
+			if (!is_prefixed_with(line, "HTTP/1.") || !isdigit((unsigned char)line[7])
+			 || line[8] != ' ' || !isdigit((unsigned char)line[9])
+			 || !isdigit((unsigned char)line[10]) || !isdigit((unsigned char)line[11])
+			 || (line[12] != ' ' && line[12] != '\0'))
+				return -1;
+			h->status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+			continue;
+		}
+		if (*line == '\0')
+			break;
+		colon = strchr(line, ':');
+		if (!colon || colon == line)
+			return -1;
+		*colon = '\0';
+		v = skip_whitespace(colon + 1);
+		while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (strcasecmp(line, "Content-Length") == 0) {
+			long long n = 0;
+			const char *q = v;
+			if (!isdigit((unsigned char)*q))
+				return -1;
+			while (isdigit((unsigned char)*q)) {
+				if (n > (1LL << 50))
+					return -1;  /* a petabyte: absurd */
+				n = n * 10 + (*q++ - '0');
+			}
+			if (*q || (h->length >= 0 && h->length != n))
+				return -1;
+			h->length = n;
+		} else if (strcasecmp(line, "Location") == 0) {
+			if (h->location)
+				return -1;
+			h->location = v;
+		} else if (strcasecmp(line, "Transfer-Encoding") == 0
+				|| strcasecmp(line, "Content-Encoding") == 0) {
+			if (strcasecmp(v, "identity") != 0)
+				h->coded = 1;
+		}
+	}
+	return first ? -1 : 0;
+}
