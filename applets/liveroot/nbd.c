@@ -119,7 +119,7 @@ static int handshake(int s, const char *export, uint64_t *size, unsigned *flags)
 	/* NBD_OPT_GO: name, no information requests */
 	put_unaligned_be32(nl, b);
 	memcpy(b + 4, export, nl);
-	put16(0, b + 4 + nl);
+	put16(b + 4 + nl, 0);
 	if (send_option(s, OPT_GO, b, 4 + nl + 2) != 0)
 		return -1;
 	*flags = ~0U;

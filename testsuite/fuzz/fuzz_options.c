@@ -16,11 +16,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (lr_parse_cmdline(&o, argv, cmdline) == 0) {
 		/* what was accepted must be what the later stages rely on */
 		unsigned i;
-		if (!o.media || !o.init || o.init[0] != '/' || o.nimages == 0
+		if ((!o.media && !o.fetch && !o.nbd) || (o.fetch && o.nbd) || o.nfetch > LR_MAX_IMAGES
+		 || o.ip.mode > LR_IP_STATIC || !o.init || o.init[0] != '/' || o.nimages == 0
 		 || o.nimages > LR_MAX_IMAGES || o.timeout > LR_MAX_TIMEOUT)
 			abort();
 		for (i = 0; i < o.nimages; i++)
 			if (o.images[i][0] != '/' || strstr(o.images[i], "/../"))
+				abort();
+		for (i = 0; i < o.nfetch; i++)
+			if (!is_prefixed_with(o.fetches[i], "http://") || strpbrk(o.fetches[i], " \t\r\n"))
 				abort();
 		if (o.rw_dir && strpbrk(o.rw_dir, ",:\\ \t"))
 			abort();

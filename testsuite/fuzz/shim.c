@@ -122,6 +122,14 @@ char *is_prefixed_with(const char *string, const char *key)
 	return (char *)string;
 }
 
+char *last_char_is(const char *s, int c)
+{
+	if (!s || !*s)
+		return NULL;
+	s += strlen(s) - 1;
+	return *s == c ? (char *)s : NULL;
+}
+
 char *skip_whitespace(const char *s)
 {
 	while (isspace((unsigned char)*s))

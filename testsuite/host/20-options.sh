@@ -249,3 +249,51 @@ expect "liveroot.image= wins over live-boot's image directory" "image_dir=" "boo
 expect "boot=casper is not liveroot's" "media=LABEL=X" "boot=casper liveroot.label=X"
 expect "image.dir=" "image_dir=/live" "liveroot.label=X liveroot.image.dir=/live"
 refuse "image.dir= must be absolute" "image.dir=live: need an absolute path" "liveroot.label=X liveroot.image.dir=live"
+
+# --- the network: fetch=, nbd=, ip=, net.if=, and the peers' words for them ----------
+expect "fetch= needs no media" "fetch0=http://10.0.0.1/live/root.sfs" "liveroot.fetch=http://10.0.0.1/live/root.sfs"
+expect "fetch= several images, A|B" "fetch1=http://s:8080/b.sfs|http://s/c.sfs" \
+	"liveroot.fetch=http://s/a.sfs,http://s:8080/b.sfs|http://s/c.sfs"
+refuse "fetch= https: not supported, said" "not an http://HOST\[:PORT\]/PATH address \(https: not supported\)" \
+	"liveroot.fetch=https://s/a.sfs"
+refuse "fetch= a blank or control character in the path" "not an http://" 'liveroot.fetch="http://s/a b.sfs"'
+refuse "fetch= a user in the URL" "not an http://" "liveroot.fetch=http://u@s/a.sfs"
+refuse "fetch= port out of range" "not an http://" "liveroot.fetch=http://s:70000/a.sfs"
+refuse "fetch= and nbd= both" "fetch= and nbd= both name the root" "liveroot.fetch=http://s/a.sfs liveroot.nbd=s"
+refuse "verify=sha256:HEX with two fetch= images" "names one hash but fetch= lists 2" \
+	"liveroot.fetch=http://s/a.sfs,http://s/b.sfs liveroot.verify=sha256:$(printf '%064d' 0)"
+expect "nbd=HOST (port 10809, export '')" "nbd=srv" "liveroot.nbd=srv"
+expect "nbd=HOST:PORT/EXPORT" "nbd=10.0.0.1:10810/root" "liveroot.nbd=10.0.0.1:10810/root"
+refuse "nbd= a blank in the export" "nbd=.*use HOST" 'liveroot.nbd="s/a b"'
+refuse "nbd= port 0" "nbd=.*use HOST" "liveroot.nbd=s:0/x"
+expect "ip=dhcp" "ip=dhcp" "liveroot.fetch=http://s/a ip=dhcp"
+expect "ip=off" "ip=off" "liveroot.fetch=http://s/a ip=off"
+expect "ip= the kernel's static syntax" "ip=static 10.0.2.15/255.255.255.0 gw 10.0.2.2 dns 10.0.2.3" \
+	"liveroot.fetch=http://s/a ip=10.0.2.15::10.0.2.2:255.255.255.0:host:eth0:none:10.0.2.3"
+expect "ip= the netmask by class, as the kernel's" "ip=static 10.1.2.3/255.0.0.0 gw 0.0.0.0 dns 0.0.0.0" \
+	"liveroot.fetch=http://s/a ip=10.1.2.3::::::off"
+expect "ip= static names the interface" "net_if=eth1" "liveroot.fetch=http://s/a ip=10.0.2.15:::255.255.255.0::eth1:none"
+expect "ip= dracut's DEVICE:dhcp" "net_if=eth1" "liveroot.fetch=http://s/a ip=eth1:dhcp"
+refuse "ip=dhcp6: not liveroot's, said" "ip=dhcp6: use dhcp" "liveroot.fetch=http://s/a liveroot.ip=dhcp6"
+refuse "ip= a bad address" "ip=10.0.2.256" "liveroot.fetch=http://s/a liveroot.ip=10.0.2.256::::::none"
+refuse "ip= a netmask with holes" "ip=10.0.2.15" "liveroot.fetch=http://s/a liveroot.ip=10.0.2.15:::255.0.255.0::eth0:none"
+refuse "ip= an octal-looking address" "ip=010" "liveroot.fetch=http://s/a liveroot.ip=010.0.2.15::::::none"
+refuse "net.if= a path is not an interface" "net.if=../x" "liveroot.fetch=http://s/a liveroot.net.if=../x"
+expect "pxelinux BOOTIF= picks the card by MAC" "net_if=52:54:00:12:34:56" \
+	"liveroot.fetch=http://s/a BOOTIF=01-52-54-00-12-34-56"
+expect "archiso_http_srv=: BASEDIR/ARCH/airootfs.sfs or .erofs" \
+	"fetch0=http://srv/arch/$arch/airootfs.sfs|http://srv/arch/$arch/airootfs.erofs" \
+	"ip=dhcp archiso_http_srv=http://srv/ archisobasedir=arch"
+expect "archiso_http_srv=\${pxeserver} is kept for the boot server from DHCP" \
+	"fetch0=http://\${pxeserver}/arch/$arch/airootfs.sfs|http://\${pxeserver}/arch/$arch/airootfs.erofs" \
+	'ip=dhcp archiso_http_srv=http://${pxeserver}/'
+expect "archiso_nbd_srv=: export archiso (the ISO) on port 10809" "nbd=srv/archiso" "ip=dhcp archiso_nbd_srv=srv"
+expect "archiso_nbd_srv=: copied to RAM, as archiso does" "toram=yes" "ip=dhcp archiso_nbd_srv=srv"
+expect "archiso_nbd_name=" "nbd=srv/myiso" "archiso_nbd_srv=srv archiso_nbd_name=myiso"
+expect "dracut root=live:http://" "fetch=http://srv/LiveOS/squashfs.img" "root=live:http://srv/LiveOS/squashfs.img"
+expect "live-boot fetch=" "fetch=http://1.2.3.4/live/filesystem.squashfs" "boot=live fetch=http://1.2.3.4/live/filesystem.squashfs"
+expect "live-boot fetch=http:///PATH: the boot server" "fetch=http://\${pxeserver}/live/fs.squashfs" "boot=live fetch=http:///live/fs.squashfs"
+peer "live-boot's ip= (its own syntax, for the booted system) is not the kernel's" \
+	"live-boot's ip= sets up the booted system" "boot=live fetch=http://1.2.3.4/x.squashfs ip=eth0:10.0.0.2:255.0.0.0:10.0.0.1:10.0.0.1"
+peer "the kernel's ip= with a value liveroot can't use: said, left out (DHCP)" \
+	"^peer: ip=dhcp6: liveroot can't use ip=dhcp6 \(see above\), ignored" "liveroot.fetch=http://s/a ip=dhcp6"

@@ -1,0 +1,157 @@
+# Diskless boots over the network: qemu's user networking with restrict=on
+# (nothing leaves the machine), the guest's connections to 10.0.2.100
+# forwarded to servers this test starts on 127.0.0.1 -- Python's own
+# http.server, Debian's nbd-server, and a server with faults.  The guest has
+# no disk at all; DHCP from qemu (10.0.2.15).
+. "$T/lib/testlib.sh"
+. "$T/lib/media.sh"
+pids=
+trap 'for p in $pids; do kill $p 2>/dev/null; done; pkill -f "nbd-server -C $M/nbd.conf"' EXIT
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+waitport() { # PORT: until something listens there
+	i=0
+	while ! python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $1), 1)" 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 50 ] || return 1; sleep 0.2
+	done
+}
+booted() { # NAME WHAT PATTERN...
+	n=$1 what=$2; shift 2
+	if up "$n"; then
+		has "$what" "$TWORK/$n.log" "$@"
+	else
+		fail "$what" "$(grep -E 'liveroot:' "$TWORK/$n.log" | tail -4 | tr '\n' ' ')"
+	fi
+}
+# rescued NAME WHAT PATTERN: the boot stopped in the rescue shell, saying so
+rescued() {
+	if grep -q 'rescue shell (the initramfs is intact)' "$TWORK/$1.log" && ! grep -q '^R:begin' "$TWORK/$1.log"; then
+		has "$2" "$TWORK/$1.log" "$3"
+	else
+		fail "$2" "$(grep -E 'liveroot:' "$TWORK/$1.log" | tail -4 | tr '\n' ' ')"
+	fi
+}
+
+if ! extra_initramfs net "net nbd"; then
+	fail "initramfs with EXTRA_MODULES='net nbd'"
+	exit 0
+fi
+NI=$M/initramfs-net.img
+sfs=$(dirname "$MEDIUM")/root.sfs
+sum=$(sha256sum <"$sfs" | cut -d' ' -f1)
+W=$M/www
+rm -rf "$W" && mkdir -p "$W/live" "$W/arch/x86_64" "$W/LiveOS"
+cp "$sfs" "$W/live/root.sfs"
+echo "$sum  root.sfs" >"$W/live/root.sfs.sha256"
+cp "$sfs" "$W/live/filesystem.squashfs"
+cp "$sfs" "$W/arch/x86_64/airootfs.sfs"
+echo "$(sha512sum <"$sfs" | cut -d' ' -f1)  airootfs.sfs" >"$W/arch/x86_64/airootfs.sha512"
+mkdir -p "$M/dr/LiveOS" && cp "$sfs" "$M/dr/LiveOS/squashfs.img"
+iso "$M/dr" "$W/LiveOS/live.iso" Fedora-Live
+
+# --- HTTP: Python's own server -------------------------------------------------
+HP=$(freeport)
+python3 -m http.server --bind 127.0.0.1 --directory "$W" "$HP" >"$M/http.log" 2>&1 &
+pids="$pids $!"
+waitport "$HP" || fail "python3 -m http.server starts"
+BOOT_INITRD=$NI boot http -g "80:$HP" -t 150 -a "liveroot.fetch=http://10.0.2.100/live/root.sfs" || true
+booted http "fetch= over DHCP: the image streamed into RAM, its URL.sha256 checked, no disk" \
+	"^R:log network: eth0 10.0.2.15/24 by DHCP, gateway [^,]+, DNS [^,]+, server 10.0.2.2, lease 86400 s" \
+	"^R:log verified http://10.0.2.100/live/root.sfs: sha256 $sum \(while fetching it\)" \
+	"^R:log mounted /run/liveroot/ram/0-root.sfs \(squashfs" \
+	"^R:mountinfo .* /run/liveroot/ram .* - tmpfs " "^R:log mem network " "^R:log mem fetched " \
+	"^R:net eth0 up" "^R:lease ip=10.0.2.15"
+hasnt "fetch=: nothing of the initramfs keeps running (udhcpc exited with its lease)" \
+	"$TWORK/http.log" "^R:proc [0-9]+ (udhcpc|liveroot|busybox)"
+grep -q 'GET /live/root.sfs HTTP' "$M/http.log" &&
+	pass "fetch=: the request reached python3 -m http.server on 127.0.0.1 only" ||
+	fail "fetch=: the request reached the server" "$(tail -3 "$M/http.log")"
+
+# the peers' words: archiso's PXE entry (BOOTIF picks the card, checksum=y),
+# live-boot's fetch= with boot=live, dracut's root=live:URL of a whole ISO
+# with a static ip=
+BOOT_INITRD=$NI boot archhttp -g "80:$HP" -t 150 -a "ip=dhcp BOOTIF=01-52-54-00-12-34-56 \
+archiso_http_srv=http://10.0.2.100/ archisobasedir=arch checksum=y" || true
+booted archhttp "archiso_http_srv= (ip=dhcp, BOOTIF=, checksum=y): fetched, sha512 checked" \
+	"^R:log peer word: BOOTIF=01-52-54-00-12-34-56 -> net.if=52:54:00:12:34:56" \
+	"^R:log peer word: archiso_http_srv=http://10.0.2.100/ -> fetch=http://10.0.2.100/arch/x86_64/airootfs.sfs\|" \
+	"^R:log verified http://10.0.2.100/arch/x86_64/airootfs.sfs: sha512 "
+BOOT_INITRD=$NI boot lbfetch -g "80:$HP" -t 150 -a "boot=live fetch=http://10.0.2.100/live/filesystem.squashfs" || true
+booted lbfetch "live-boot fetch=: fetched into RAM" \
+	"^R:log peer word: fetch=http://10.0.2.100/live/filesystem.squashfs -> fetch=" \
+	"^R:log mounted /run/liveroot/ram/0-filesystem.squashfs \(squashfs"
+BOOT_INITRD=$NI boot drhttp -g "80:$HP" -t 150 -a "root=live:http://10.0.2.100/LiveOS/live.iso \
+rd.live.image ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:none" || true
+booted drhttp "dracut root=live:http://…/x.iso with a static ip=: the ISO fetched is the media" \
+	"^R:log network: eth0 10.0.2.15/24 \(ip=\), gateway 10.0.2.2" \
+	"^R:log /run/liveroot/ram/0-live.iso is an ISO image: it is the media" \
+	"^R:log mounted /run/liveroot/media/LiveOS/squashfs.img \(squashfs"
+
+# --- HTTP: the faults ----------------------------------------------------------
+FP=$M/fport
+rm -f "$FP"
+python3 "$T/lib/httpd" "$W" "$FP" 2>"$M/httpd.log" &
+fpid=$!
+pids="$pids $fpid"
+i=0; while [ ! -s "$FP" ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
+F=$(cat "$FP")
+BOOT_INITRD=$NI boot badsum -g "80:$F" -t 150 -a "liveroot.fetch=http://10.0.2.100/live/root.sfs \
+liveroot.verify=sha256:$(printf '%064d' 0)" || true
+rescued badsum "fetch=: a wrong hash ends in the rescue shell, nothing mounted" \
+	"checksum mismatch for http://10.0.2.100/live/root.sfs"
+# the server killed while it sends
+(
+	while ! grep -q 'liveroot: fetching http' "$TWORK/killed.log" 2>/dev/null; do sleep 0.2; done
+	sleep 1; kill "$fpid"
+) &
+rm -f "$TWORK/killed.log"
+BOOT_INITRD=$NI boot killed -g "80:$F" -t 150 -a "liveroot.fetch=http://10.0.2.100/stall/live/root.sfs \
+liveroot.verify=sha256:$sum" || true
+rescued killed "fetch=: the server killed mid-transfer: said, rescue shell" \
+	"the server closed the connection after 65536 of [0-9]+ bytes"
+
+# --- bigger than RAM: refused over HTTP, read as needed over NBD --------------
+rm -rf "$M/big" && mkdir -p "$M/big"
+cp -a "$ROOT/." "$M/big/"
+mkdir -p "$M/big/data"
+head -c 128M /dev/urandom >"$M/big/data/random"
+mksquashfs "$M/big" "$W/big.sfs" -noappend -quiet -no-progress -comp gzip -noD -noF -all-root >/dev/null
+rm -rf "$M/big"
+BOOT_INITRD=$NI boot bighttp -m 96 -g "80:$HP" -t 150 -a "liveroot.fetch=http://10.0.2.100/big.sfs" || true
+rescued bighttp "fetch=: an image larger than RAM (-m 96) is refused before the download" \
+	"http://10.0.2.100/big.sfs: 1[23][0-9] MiB do not fit in RAM \(MemAvailable [0-9]+ MiB"
+NP=$(freeport)
+cat >"$M/nbd.conf" <<EOF
+[generic]
+listenaddr = 127.0.0.1
+port = $NP
+[root]
+exportname = $W/big.sfs
+readonly = true
+[archiso]
+exportname = $M/arch.iso
+readonly = true
+EOF
+rm -rf "$M/ar" && mkdir -p "$M/ar/arch/x86_64" && cp "$sfs" "$M/ar/arch/x86_64/airootfs.sfs"
+iso "$M/ar" "$M/arch.iso" ARCH_202611
+if command -v nbd-server >/dev/null; then
+	# (as a daemon: with -d it serves one connection and exits)
+	nbd-server -C "$M/nbd.conf" >"$M/nbd.log" 2>&1
+	waitport "$NP" || fail "nbd-server starts" "$(tail -3 "$M/nbd.log")"
+	BOOT_INITRD=$NI boot nbd -m 96 -g "10809:$NP" -t 200 -a "liveroot.nbd=10.0.2.100/root \
+lrtest.readall=/data" || true
+	booted nbd "nbd= at -m 96: a 128 MiB image read over NBD, no process left, every byte readable" \
+		"^R:log NBD: /dev/nbd0 is export 'root' of 10.0.2.100 port 10809, [0-9]+ bytes, read-only" \
+		"^R:log mounted /dev/nbd0 \(squashfs\) read-only on /run/liveroot/layer0" \
+		"^R:readall 134217728 "
+	hasnt "nbd=: no NBD client process after the switch (the kernel holds the socket)" \
+		"$TWORK/nbd.log" "^R:proc [0-9]+ (nbd|udhcpc|liveroot|busybox)"
+	BOOT_INITRD=$NI boot archnbd -g "10809:$NP" -t 150 -a "ip=dhcp archiso_nbd_srv=10.0.2.100 \
+archisobasedir=arch" || true
+	booted archnbd "archiso_nbd_srv=: the ISO over NBD is the media, copied to RAM" \
+		"^R:log peer word: archiso_nbd_srv=10.0.2.100 -> nbd=10.0.2.100/archiso" \
+		"^R:log NBD: /dev/nbd0 is export 'archiso' .*: the media" \
+		"^R:log copied 1 image\(s\)"
+else
+	fail "nbd-server (Debian's nbd-server package) for the NBD boots"
+fi
+rm -f "$W/big.sfs"
