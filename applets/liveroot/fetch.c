@@ -159,7 +159,8 @@ static int fetch_one(const struct lr_opts *o, unsigned i, char **dst)
  * nothing left of them) */
 int lr_fetch_images(const struct lr_opts *o)
 {
-	unsigned long long mem[4], room;
+	unsigned long long mem[4], room, bytes = 0, t0 = monotonic_ms(), ms;
+	struct stat st;
 	char *opts;
 	unsigned i;
 
@@ -179,12 +180,16 @@ int lr_fetch_images(const struct lr_opts *o)
 		if (fetch_one(o, i, &G.fetched[i]) != 0)
 			goto fail;
 		G.nfetched = i + 1;
+		if (stat(G.fetched[i], &st) == 0)
+			bytes += st.st_size;
 	}
 	if (o->nfetch == 1 && is_iso(G.fetched[0])) {
 		G.fetch_iso = 1;
 		lr_log("%s is an ISO image: it is the media", G.fetched[0]);
 	}
-	lr_log("fetched %u image(s) to " LR_RAM, o->nfetch);
+	ms = monotonic_ms() - t0;
+	lr_log("fetched %u image(s) to " LR_RAM ": %llu bytes in %llu ms (%llu KB/s, hashed in "
+			"the same pass)", o->nfetch, bytes, ms, ms ? bytes / ms : 0);
 	return 0;
  fail:
 	while (i-- > 0) {
