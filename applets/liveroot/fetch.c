@@ -10,7 +10,7 @@
  *
  * Licensed under GPLv2, see file LICENSE in this source tree.
  */
-//kbuild:lib-$(CONFIG_LIVEROOT) += fetch.o
+//kbuild:lib-$(CONFIG_FEATURE_LIVEROOT_NET) += fetch.o
 
 #include "libbb.h"
 #include "liveroot.h"

@@ -21,7 +21,6 @@
 //config:	select FEATURE_VOLUMEID_NTFS
 //config:	select FEATURE_SEAMLESS_XZ
 //config:	select SHA512SUM
-//config:	select UDHCPC
 //config:	help
 //config:	The whole stage of an initramfs for live media: wait for the boot
 //config:	media (by label, UUID or device, loading drivers by modalias),
@@ -30,6 +29,17 @@
 //config:	/run/liveroot, then a switch_root that checks the new init before
 //config:	it deletes anything, moves every mount into the new root and
 //config:	reports the memory it freed. Failures end in a rescue shell.
+//config:
+//config:config FEATURE_LIVEROOT_NET
+//config:	bool "Network boot: fetch= (HTTP into RAM), nbd=, ip="
+//config:	default y
+//config:	depends on LIVEROOT
+//config:	select UDHCPC
+//config:	help
+//config:	The root image over the network: fetch= streams it over HTTP
+//config:	into RAM (hashed in the same pass), nbd= reads it from an NBD
+//config:	server as needed (the kernel holds the connection). The network
+//config:	comes up by DHCP (udhcpc, once) or ip='s static setup.
 
 //applet:IF_LIVEROOT(APPLET(liveroot, BB_DIR_SBIN, BB_SUID_DROP))
 
@@ -129,7 +139,7 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	o = &G.o;
 
 	/* udhcpc runs liveroot as its script (net.c) */
-	if (getenv("LIVEROOT_DHCP") && argv[1] && !argv[2])
+	if (ENABLE_FEATURE_LIVEROOT_NET && getenv("LIVEROOT_DHCP") && argv[1] && !argv[2])
 		return lr_dhcp_event(argv[1]);
 	if (argv[1] && strcmp(argv[1], "switch") == 0)
 		return lr_switch_main(argv + 1);
@@ -187,17 +197,17 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 		lr_memlog("modules");
 	}
 	stage_break(o->brk, BRK_PREMOUNT, "premount");
-	if (o->fetch || o->nbd || o->ip.mode != LR_IP_UNSET) {
+	if (ENABLE_FEATURE_LIVEROOT_NET && (o->fetch || o->nbd || o->ip.mode != LR_IP_UNSET)) {
 		if (lr_net_up(o) != 0)
 			lr_rescue("no network (see above)");
 		lr_memlog("network");
 	}
-	if (o->fetch) {
+	if (ENABLE_FEATURE_LIVEROOT_NET && o->fetch) {
 		if (lr_fetch_images(o) != 0)
 			lr_rescue("the images could not be fetched (see above): nothing was mounted");
 		lr_memlog("fetched");
 	}
-	if (o->nbd) {
+	if (ENABLE_FEATURE_LIVEROOT_NET && o->nbd) {
 		char dev[32];
 		if (lr_nbd_connect(o, dev, sizeof(dev)) != 0)
 			lr_rescue("no NBD device (see above)");

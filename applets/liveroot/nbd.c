@@ -11,7 +11,7 @@
  *
  * Licensed under GPLv2, see file LICENSE in this source tree.
  */
-//kbuild:lib-$(CONFIG_LIVEROOT) += nbd.o
+//kbuild:lib-$(CONFIG_FEATURE_LIVEROOT_NET) += nbd.o
 
 #include "libbb.h"
 #include "liveroot.h"

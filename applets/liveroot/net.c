@@ -9,7 +9,7 @@
  *
  * Licensed under GPLv2, see file LICENSE in this source tree.
  */
-//kbuild:lib-$(CONFIG_LIVEROOT) += net.o
+//kbuild:lib-$(CONFIG_FEATURE_LIVEROOT_NET) += net.o
 
 #include "libbb.h"
 #include "liveroot.h"

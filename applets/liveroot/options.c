@@ -136,6 +136,7 @@ static int valid_mount_path(const char *s)
 }
 
 /* One NAME[=VALUE]; from = "argument" or "kernel command line". */
+#if ENABLE_FEATURE_LIVEROOT_NET
 /* an http:// URL as fetch= takes it (${pxeserver}: the boot server, known
  * once the network is up) */
 static int valid_url(const char *u)
@@ -149,6 +150,7 @@ static int valid_url(const char *u)
 		free(t);
 	return ok;
 }
+#endif
 
 static int set_param(struct lr_opts *o, const char *name, char *val, const char *from)
 {
@@ -178,6 +180,10 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 		return -1;
 	}
 
+	if (!ENABLE_FEATURE_LIVEROOT_NET && (i == P_IP || i == P_NET_IF || i == P_FETCH || i == P_NBD)) {
+		bb_error_msg("%s=: this BusyBox has no network boot (CONFIG_FEATURE_LIVEROOT_NET)", name);
+		return -1;
+	}
 	switch (i) {
 	case P_LABEL:
 		val = xasprintf("LABEL=%s", val);
@@ -349,6 +355,7 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 		}
 		o->image_module = val;
 		break;
+#if ENABLE_FEATURE_LIVEROOT_NET
 	case P_IP:
 		if (lr_ip_param(val, &o->ip) != 0) {
 			bb_error_msg("ip=%s: use dhcp, off, DEVICE:dhcp or the kernel's "
@@ -411,6 +418,7 @@ static int set_param(struct lr_opts *o, const char *name, char *val, const char 
 		o->nbd = val;
 		break;
 	}
+#endif
 	case P_RW_MISSING:
 		i = index_in_strings(missing_names, val);
 		if (i < 0) {
@@ -1179,7 +1187,7 @@ void lr_print_options(const struct lr_opts *o)
 			!!(o->flags & LR_QUIET), !!(o->flags & LR_DEBUG),
 			o->rw_create, nth_string(shutdown_names, o->shutdown),
 			nth_string(missing_names, o->rw_missing_ok || o->rw_peer_optional), S(o->image_module));
-	{
+	if (ENABLE_FEATURE_LIVEROOT_NET) {
 		static const char modes[] ALIGN1 = "auto\0" "off\0" "dhcp\0" "static\0";
 		struct in_addr a;
 		printf("ip=%s", nth_string(modes, o->ip.mode));

@@ -633,7 +633,7 @@ int lr_check_hash(const char *path, const char *want, const uint8_t *h, unsigned
 struct progress {
 	const char *verb, *name;
 	long long total;
-	unsigned long long done, start;
+	unsigned long long done, start, shown;
 	int tty, last_step;
 };
 
@@ -642,6 +642,12 @@ static void progress(struct progress *p, int final)
 	unsigned long long ms = monotonic_ms() - p->start;
 	unsigned long long rate = ms ? p->done * 1000 / ms : 0; /* bytes/s */
 
+	/* a console line costs time (115200 baud: 11 KB/s): once a second */
+	if (p->tty && !final) {
+		if (ms < p->shown + 1000)
+			return;
+		p->shown = ms;
+	}
 	if (p->total < 0) {
 		/* a stream of unknown length: MiB so far, every 16 MiB */
 		unsigned step = p->done >> 24;
