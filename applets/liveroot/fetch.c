@@ -57,6 +57,11 @@ static int expected_hash(const struct lr_opts *o, const char *url, unsigned bits
 		h2 = xasprintf("%.*s.sha%u", (int)(dot - url), url, bits);
 		n = fetch_small(h2, o->timeout, buf, sizeof(buf));
 	}
+	if (n == -1 && !o->verify) {
+		/* (a 403 for a missing object, say): without verify= not fatal */
+		lr_log("warning: the hash file for %s could not be read (see above)", url);
+		n = -2;
+	}
 	if (n == -2) {
 		if (o->verify)
 			bb_error_msg("verify=sha%u: neither %s nor %s is on the server: nothing to "
@@ -131,9 +136,34 @@ static int fetch_one(const struct lr_opts *o, unsigned i, char **dst)
 				"more memory", url, (unsigned long long)len / MiB, mem[0] / 1024, TORAM_MARGIN / MiB);
 		goto out;
 	}
-	hashed = expected_hash(o, url, bits, want);
+	if (o->verify_hex) {
+		hashed = expected_hash(o, url, bits, want);
+	} else {
+		/* the hash file first, the image again after it: a server that
+		 * serves one request at a time must not be kept waiting */
+		long long len2 = -1;
+
+		close(s);
+		s = -1;
+		hashed = expected_hash(o, url, bits, want);
+		if (hashed < 0)
+			goto out;
+		s = lr_http_get(url, o->timeout, &len2, 0);
+		if (s < 0)
+			goto out;
+		if (len2 != len) {
+			bb_error_msg("%s: its size changed between two requests (%lld, %lld bytes)",
+					url, len, len2);
+			goto out;
+		}
+	}
 	if (hashed < 0)
 		goto out;
+	if (hashed > 0 && len < 0) {
+		bb_error_msg("%s: no Content-Length and no hash: a transfer cut short could not be "
+				"told from the whole image; give verify=sha256:HEX", url);
+		goto out;
+	}
 	if (hashed > 0)
 		lr_log("warning: %s is not verified: no verify=, no %s.sha%u on the server (plain "
 				"http: give verify=sha256:HEX)", url, bb_basename(url), bits);

@@ -609,6 +609,10 @@ static int nbd_image(const struct lr_opts *o, struct lr_image *img)
 		img->verify = o->verify;
 		strcpy(img->want, o->verify_hex);
 		str_tolower(img->want);
+		if (o->toram == TORAM_NO)
+			lr_log("verify= over NBD: the export is hashed as read once; a server that "
+					"sends other bytes later is not caught (toram=yes hashes the copy "
+					"that is mounted)");
 	}
 	if (o->toram != TORAM_NO) {
 		int rc = copy_to_ram(o, img, 1);
@@ -689,11 +693,12 @@ int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 		if (img[i].fd < 0)
 			return -1;
 		img[i].path = concat_path_file(base, name);
-		rc = o->verify ? expected_hash(o, base, name, img[i].want) : 0;
+		/* (a fetched ISO was hashed as a whole while it came) */
+		rc = o->verify && !G.fetch_iso ? expected_hash(o, base, name, img[i].want) : 0;
 		free(name);
 		if (rc != 0)
 			return -1;
-		img[i].verify = o->verify;
+		img[i].verify = G.fetch_iso ? 0 : o->verify;
 	}
 	if (names == found)
 		for (i = 0; i < n; i++)

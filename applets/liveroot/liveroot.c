@@ -139,7 +139,8 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	o = &G.o;
 
 	/* udhcpc runs liveroot as its script (net.c) */
-	if (ENABLE_FEATURE_LIVEROOT_NET && getenv("LIVEROOT_DHCP") && argv[1] && !argv[2])
+	if (ENABLE_FEATURE_LIVEROOT_NET && getpid() != 1 && getenv("LIVEROOT_DHCP")
+	 && strcmp(argv[0], "/run/liveroot/net/liveroot") == 0 && argv[1] && !argv[2])
 		return lr_dhcp_event(argv[1]);
 	if (argv[1] && strcmp(argv[1], "switch") == 0)
 		return lr_switch_main(argv + 1);
@@ -198,8 +199,11 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	}
 	stage_break(o->brk, BRK_PREMOUNT, "premount");
 	if (ENABLE_FEATURE_LIVEROOT_NET && (o->fetch || o->nbd || o->ip.mode != LR_IP_UNSET)) {
-		if (lr_net_up(o) != 0)
-			lr_rescue("no network (see above)");
+		if (lr_net_up(o) != 0) {
+			if (o->fetch || o->nbd)
+				lr_rescue("no network (see above)");
+			lr_log("ip=: no network; the boot goes on (nothing here needs it)");
+		}
 		lr_memlog("network");
 	}
 	if (ENABLE_FEATURE_LIVEROOT_NET && o->fetch) {

@@ -793,7 +793,7 @@ static int layer_on_media(const struct lr_opts *o, const char *dev)
 
 	if (!o->rw_dev)
 		return 0;
-	if (strcmp(o->rw_dev, o->media) == 0)
+	if (o->media && strcmp(o->rw_dev, o->media) == 0)
 		return 1;
 	d = scan_once(o->rw_dev, &t, &amb);
 	same = d && stat(d, &a) == 0 && stat(dev, &b) == 0 && a.st_rdev == b.st_rdev;

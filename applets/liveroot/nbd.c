@@ -161,6 +161,9 @@ static int handshake(int s, const char *export, uint64_t *size, unsigned *flags)
 
 			if (rd(s, msg, m, "the error message") != 0)
 				return -1;
+			for (i = m; i < len; i++)  /* the rest of it, unread so far */
+				if (rd(s, info, 1, "the error message") != 0)
+					return -1;
 			for (i = 0; i < m; i++)
 				if ((msg[i] < ' ' || msg[i] > '~'))
 					msg[i] = '?';

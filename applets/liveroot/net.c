@@ -226,7 +226,7 @@ static int is_wanted(const char *ifname, const char *want)
  * those not chosen go down again.  Returns the name (malloced) or NULL. */
 static char *pick_interface(const struct lr_opts *o, const char *want)
 {
-	unsigned long long end = monotonic_ms() + o->timeout * 1000ULL;
+	unsigned long long end = monotonic_ms() + MAX(1u, o->timeout) * 1000ULL;
 	llist_t *upped = NULL;
 	char *found = NULL, *seen = NULL;
 	unsigned tick = 0;
@@ -347,9 +347,30 @@ static int dhcp(const struct lr_opts *o, const char *ifname)
 	argv[n++] = "-s";
 	argv[n++] = LR_NET "/liveroot";
 	argv[n] = NULL;
-	setenv("LIVEROOT_DHCP", "1", 1);
-	rc = lr_run(argv);
-	unsetenv("LIVEROOT_DHCP");
+	/* the kernel hands its unknown NAME=VALUE words to init's environment:
+	 * none of them may pass for a lease value udhcpc did not set (they are
+	 * put back for init) */
+	{
+		static const char keys[] ALIGN1 = "ip\0" "mask\0" "subnet\0" "router\0" "dns\0"
+			"serverid\0" "siaddr\0" "lease\0" "interface\0";
+		char *saved[9];
+		const char *k;
+		unsigned i;
+
+		for (i = 0; (k = nth_string(keys, i))[0]; i++) {
+			char *v = getenv(k);
+			saved[i] = v ? xstrdup(v) : NULL;
+			unsetenv(k);
+		}
+		setenv("LIVEROOT_DHCP", "1", 1);
+		rc = lr_run(argv);
+		unsetenv("LIVEROOT_DHCP");
+		for (i = 0; (k = nth_string(keys, i))[0]; i++) {
+			if (saved[i])
+				setenv(k, saved[i], 1);
+			free(saved[i]);
+		}
+	}
 	lease = xmalloc_open_read_close(LR_NET "/lease", NULL);
 	if (rc != 0 || !lease) {
 		bb_error_msg("no DHCP lease on %s within %u s", ifname, o->timeout);
@@ -478,6 +499,8 @@ int lr_tcp_connect(const char *host, unsigned port, unsigned timeout)
 	int s, err = 0;
 	socklen_t el = sizeof(err);
 
+	if (timeout == 0)
+		timeout = 1;  /* (timeout=0: no waiting for devices; the network needs a moment) */
 	lsa = host2sockaddr(host, port);  /* (says why not) */
 	if (!lsa)
 		return -1;
@@ -536,9 +559,12 @@ static char *http_head(int s, const char *url, unsigned timeout)
 			break;
 		}
 		buf[n + r] = '\0';
-		e = strstr(buf + (n > 3 ? n - 3 : 0), "\r\n\r\n");
-		if (!e)
-			e = strstr(buf + (n > 1 ? n - 1 : 0), "\n\n");
+		{
+			/* the head ends at the first blank line, CRLF or LF */
+			char *crlf = strstr(buf + (n > 3 ? n - 3 : 0), "\r\n\r\n");
+			char *lf = strstr(buf + (n > 1 ? n - 1 : 0), "\n\n");
+			e = crlf && (!lf || crlf < lf) ? crlf : lf;
+		}
 		take = e ? (size_t)(e - buf) + (e[0] == '\n' ? 2 : 4) - n : (size_t)r;
 		if (safe_read(s, buf + n, take) != (ssize_t)take) {
 			bb_perror_msg("%s", url);
@@ -628,10 +654,18 @@ int lr_http_get(const char *url0, unsigned timeout, long long *length, int quiet
 				bb_error_msg("%s: more than 5 redirects: a loop?", url0);
 				goto bad;
 			}
-			if (h.location[0] == '/')
+			if (is_prefixed_with(h.location, "//"))
+				next = xasprintf("http:%s", h.location);  /* scheme-relative */
+			else if (h.location[0] == '/')
 				next = xasprintf("http://%s:%u%s", u.host, u.port, h.location);
-			else
-				next = xstrdup(h.location);
+			else if (strstr(h.location, "://") || !h.location[0])
+				next = xstrdup(h.location);  /* (an empty one is refused next) */
+			else {
+				/* relative to the current path's directory */
+				const char *sl = strrchr(u.path, '/');
+				next = xasprintf("http://%s:%u%.*s/%s", u.host, u.port,
+						sl ? (int)(sl - u.path) : 0, u.path, h.location);
+			}
 			lr_log("%s: redirected (HTTP %d) to %s", url, h.status, next);
 			free(head);
 			free(url);

@@ -674,7 +674,7 @@ static int peer_word(struct lr_opts *o, struct peers *pp, char *w)
 	if (is_prefixed_with(w, "root=live:http") || is_prefixed_with(w, "root=http")) {
 		/* dracut's livenet: the image (or an ISO holding it) over HTTP */
 		pp->live = 1;
-		return peer_apply(o, pp, w, "fetch", strchr(w, ':') + (w[5] == 'l'));
+		return peer_apply(o, pp, w, "fetch", w[5] == 'l' ? w + 10 : w + 5);
 	}
 	if (is_prefixed_with(w, "root=live:")) {
 		/* dracut: root=live:LABEL=x | CDLABEL=x | UUID=x | /dev/x */
