@@ -297,3 +297,10 @@ peer "live-boot's ip= (its own syntax, for the booted system) is not the kernel'
 	"live-boot's ip= sets up the booted system" "boot=live fetch=http://1.2.3.4/x.squashfs ip=eth0:10.0.0.2:255.0.0.0:10.0.0.1:10.0.0.1"
 peer "the kernel's ip= with a value liveroot can't use: said, left out (DHCP)" \
 	"^peer: ip=dhcp6: liveroot can't use ip=dhcp6 \(see above\), ignored" "liveroot.fetch=http://s/a ip=dhcp6"
+expect "dracut root=http:// (without live:)" "fetch=http://srv/img.sfs" "root=http://srv/img.sfs"
+# udhcpc's script mode: only for the child udhcpc runs, never for PID 1 or a
+# command line that merely inherits LIVEROOT_DHCP from the kernel's words
+printf '%s\n' "" >"$cl"
+out=$(env LIVEROOT_DHCP=1 "$BB" liveroot -n 2>&1)
+echo "$out" | grep -q "no media given" && pass "LIVEROOT_DHCP in the environment does not turn liveroot into udhcpc's script" ||
+	fail "LIVEROOT_DHCP in the environment does not turn liveroot into udhcpc's script" "got: $out"

@@ -80,3 +80,10 @@ has "namespace: a truncated image fails to mount with a clear message" "$TWORK/t
 ns_prepare
 ns_liveroot full "media=$iso_dev" rw=tmpfs:1M timeout=5
 has "namespace: rw=tmpfs:1M is honoured" "$TWORK/full.out" "^R:df tmpfs +1024 .* /run/liveroot/rw$"
+
+# ip= on a media boot: the network is not needed, so none is not fatal (the
+# interface named is not there: nothing of the host's network is touched)
+ns_prepare
+ns_liveroot ipalone "media=$iso_dev" ip=dhcp net.if=nosuch0 timeout=1
+has "namespace: ip= without fetch=/nbd=: no network is said, the boot goes on" "$TWORK/ipalone.out" \
+	"no network interface nosuch0 found" "^R:log ip=: no network; the boot goes on" "^R:end"

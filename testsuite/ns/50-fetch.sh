@@ -87,3 +87,18 @@ intact other "fetch: a hash file naming another file is refused" "names another 
 run wantsum "fetch=$U/plain/root.sfs" verify=sha256
 intact wantsum "fetch: verify=sha256 without a hash file on the server stops" \
 	"neither .*/plain/root.sfs.sha256 nor .*/plain/root.sha256 is on the server"
+
+# --- found in review: each fails on the first version of the code -------------
+# a head whose lines end in LF: its end is its first blank line, even when
+# the body holds a CRLF blank line early on (the hash then must match)
+printf 'NOTANIMAGE\r\n\r\nREST-OF-THE-BODY' >"$W/plain/crlf.bin"
+run lfhead "fetch=$U/lfhead/plain/crlf.bin" "verify=sha256:$(sha256sum <"$W/plain/crlf.bin" | cut -d' ' -f1)"
+intact lfhead "fetch: an LF-only head ends at its first blank line (the body intact: hash passes)" \
+	"crlf.bin is neither squashfs nor erofs"
+# a server that answers 403 for a missing hash file (S3 does): not fatal without verify=
+run h403 "fetch=$U/h403/live/root.sfs"
+has "fetch: a hash file answered with 403 and no verify=: a warning, the boot goes on" "$TWORK/h403.out" \
+	"warning: the hash file for .*/h403/live/root.sfs could not be read" "^R:end"
+# no Content-Length and no hash: a cut transfer could not be told from a whole one
+run nolenplain "fetch=$U/nolen/plain/root.sfs"
+intact nolenplain "fetch: no Content-Length and no hash: refused" "no Content-Length and no hash"

@@ -79,10 +79,12 @@ BOOT_INITRD=$NI boot lbfetch -g "80:$HP" -t 150 -a "boot=live fetch=http://10.0.
 booted lbfetch "live-boot fetch=: fetched into RAM" \
 	"^R:log peer word: fetch=http://10.0.2.100/live/filesystem.squashfs -> fetch=" \
 	"^R:log mounted /run/liveroot/ram/0-filesystem.squashfs \(squashfs"
+isosum=$(sha256sum <"$W/LiveOS/live.iso" | cut -d' ' -f1)
 BOOT_INITRD=$NI boot drhttp -g "80:$HP" -t 150 -a "root=live:http://10.0.2.100/LiveOS/live.iso \
-rd.live.image ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:none" || true
-booted drhttp "dracut root=live:http://…/x.iso with a static ip=: the ISO fetched is the media" \
+rd.live.image ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:none liveroot.verify=sha256:$isosum" || true
+booted drhttp "dracut root=live:http://…/x.iso, static ip=, verify=HEX of the ISO: it is the media" \
 	"^R:log network: eth0 10.0.2.15/24 \(ip=\), gateway 10.0.2.2" \
+	"^R:log verified http://10.0.2.100/LiveOS/live.iso: sha256 $isosum" \
 	"^R:log /run/liveroot/ram/0-live.iso is an ISO image: it is the media" \
 	"^R:log mounted /run/liveroot/media/LiveOS/squashfs.img \(squashfs"
 
@@ -145,9 +147,10 @@ lrtest.readall=/data" || true
 		"^R:readall 134217728 "
 	hasnt "nbd=: no NBD client process after the switch (the kernel holds the socket)" \
 		"$TWORK/nbd.log" "^R:proc [0-9]+ (nbd|udhcpc|liveroot|busybox)"
+	# (with a persistent layer asked for that is not there: the changes in RAM)
 	BOOT_INITRD=$NI boot archnbd -g "10809:$NP" -t 150 -a "ip=dhcp archiso_nbd_srv=10.0.2.100 \
-archisobasedir=arch" || true
-	booted archnbd "archiso_nbd_srv=: the ISO over NBD is the media, copied to RAM" \
+archisobasedir=arch liveroot.rw=LABEL=NOSUCH liveroot.rw.missing=tmpfs" || true
+	booted archnbd "archiso_nbd_srv=: the ISO over NBD is the media, copied to RAM (rw.missing=tmpfs)" \
 		"^R:log peer word: archiso_nbd_srv=10.0.2.100 -> nbd=10.0.2.100/archiso" \
 		"^R:log NBD: /dev/nbd0 is export 'archiso' .*: the media" \
 		"^R:log copied 1 image\(s\)"
