@@ -2,6 +2,25 @@
 # `make help` lists the targets and variables.
 
 LIBC        ?= uclibc
+# x86_64, or i686: 32-bit x86 for the oldest PCs (uClibc-ng built with
+# -march=i586, Debian bookworm's 686 kernel, BIOS boot only); everything
+# then goes to out/i686/ and build/*-i686/
+ARCH        ?= x86_64
+ifeq ($(ARCH),i686)
+KERNEL_VERSION ?= 6.1.0-50-686
+# old hardware: IDE/PATA CD-ROMs and disks of the common chipsets, SATA,
+# USB 1.1/2.0 (UHCI, OHCI, EHCI)
+MODULES     ?= ata_piix ata_generic pata_amd pata_via pata_sis pata_ali \
+               pata_oldpiix pata_mpiix pata_serverworks pata_sil680 pata_cmd64x \
+               pata_pdc202xx_old pata_hpt366 pata_it821x ahci sr_mod sd_mod isofs \
+               ehci_pci ohci_pci uhci_hcd usb_storage \
+               loop squashfs erofs overlay vfat nls_cp437 nls_ascii nls_utf8
+ARCH_SUFFIX := -i686
+else ifeq ($(ARCH),x86_64)
+ARCH_SUFFIX :=
+else
+$(error ARCH=$(ARCH): use x86_64 or i686)
+endif
 # BusyBox release: 1.38.0 (Debian sid's orig tarball) or 1.37.0 (trixie's)
 BUSYBOX_VERSION ?= 1.38.0
 DL_DIR      ?= $(HOME)/.cache/liveroot
@@ -36,8 +55,10 @@ SQUASHFS_BLOCK ?= 128K
 SERIAL      ?=
 FUZZ_SECONDS ?= 60
 
-OUT   := out
+OUT   := out$(if $(ARCH_SUFFIX),/$(ARCH))
 BUILD := build
+# the toolchain and BusyBox build trees: uclibc, uclibc-i686, ...
+TC    := $(LIBC)$(ARCH_SUFFIX)
 BUSYBOX := $(OUT)/busybox
 INITRAMFS := $(OUT)/initramfs.img
 
@@ -53,8 +74,8 @@ record = $(shell mkdir -p $(BUILD)/config && \
 	{ cmp -s $(BUILD)/config/$(1).vars.new $(BUILD)/config/$(1).vars && \
 	  rm -f $(BUILD)/config/$(1).vars.new || \
 	  mv $(BUILD)/config/$(1).vars.new $(BUILD)/config/$(1).vars; })$(BUILD)/config/$(1).vars
-BUSYBOX_VARS := $(call record,busybox,LIBC BUSYBOX_VERSION SOURCE_DATE_EPOCH)
-INITRAMFS_VARS := $(call record,initramfs,LIBC BUSYBOX_VERSION MODULES EXTRA_MODULES MODULE_COMPRESS COMPRESS \
+BUSYBOX_VARS := $(call record,busybox$(ARCH_SUFFIX),LIBC ARCH BUSYBOX_VERSION SOURCE_DATE_EPOCH)
+INITRAMFS_VARS := $(call record,initramfs$(ARCH_SUFFIX),ARCH LIBC BUSYBOX_VERSION MODULES EXTRA_MODULES MODULE_COMPRESS COMPRESS \
 	SOURCE_DATE_EPOCH KERNEL_VERSION KERNEL_DIR VMLINUZ)
 
 APPLET_SRC := $(wildcard applets/liveroot/*)
@@ -64,14 +85,14 @@ UC_PATCHES := $(wildcard patches/uclibc/*.patch)
 HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
 	squashfs-tools erofs-utils xorriso qemu-system-x86 musl-tools \
 	dosfstools mtools fdisk e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring \
-	isolinux syslinux-common grub-efi-amd64-bin grub-common
+	isolinux syslinux-common grub-efi-amd64-bin grub-common gcc-multilib
 # the tests: other filesystems, the fuzzers, buildroot's own tools
 TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
 	python3-magic python3-flake8 shellcheck rsync bc unzip wget perl g++ \
 	debootstrap busybox-static ntfs-3g exfat-fuse ovmf gnuplot-nox nbd-server
 
 .PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo demo-debian iso check torture \
-	bench bench-iso bench-peers bench-net medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot
+	bench bench-iso bench-peers bench-net check-i686 medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot
 
 # toolchain stamps are kept, not deleted as intermediates
 .SECONDARY:
@@ -163,16 +184,16 @@ TOOLCHAIN_VARS := $(call record,toolchain,UCLIBC_PINS)
 
 # --- toolchain ---------------------------------------------------------
 TOOLCHAIN_STAMP = $(BUILD)/toolchain/$(1)/stamp
-toolchain: $(call TOOLCHAIN_STAMP,$(LIBC))
+toolchain: $(call TOOLCHAIN_STAMP,$(TC))
 $(BUILD)/toolchain/%/stamp: $(TOOLCHAIN_VARS) scripts/toolchain $(UC_PATCHES) | $(FETCHED)
 	rm -f $@
 	scripts/toolchain $* $(BUILD)/toolchain/$*
 
 # --- busybox -----------------------------------------------------------
 busybox: $(BUSYBOX)
-$(BUSYBOX): $(call TOOLCHAIN_STAMP,$(LIBC)) $(APPLET_SRC) $(BB_PATCHES) busybox-config \
+$(BUSYBOX): $(call TOOLCHAIN_STAMP,$(TC)) $(APPLET_SRC) $(BB_PATCHES) busybox-config \
 		scripts/build-busybox $(FETCHED) $(BUSYBOX_VARS)
-	scripts/build-busybox $(LIBC) $(BUILD)/busybox-$(LIBC) $@
+	scripts/build-busybox $(TC) $(BUILD)/busybox-$(TC) $@
 
 $(OUT)/libc/busybox-%: $(call TOOLCHAIN_STAMP,%) $(APPLET_SRC) $(BB_PATCHES) busybox-config \
 		scripts/build-busybox $(BUSYBOX_VARS)
@@ -215,10 +236,14 @@ $(OUT)/demo/live.iso: $(BUSYBOX) scripts/mkmedium testsuite/lib/report-init
 
 # the demo root as a hybrid image (serial console for the log), booted the way
 # a PC boots it: SeaBIOS, ISOLINUX from the CD, the kernel, liveroot
-demo: $(INITRAMFS) $(OUT)/demo/live.iso
-	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) LABEL=LIVEROOT SERIAL=1 \
-		scripts/mkiso $(OUT)/demo/root $(OUT)/demo/boot.iso
-	testsuite/lib/qemu-boot -F bios -c $(OUT)/demo/boot.iso -m 128 -t 240 $(OUT)/demo/boot.log
+# (ARCH=i686: BIOS only, a Pentium II with 64 MB)
+DEMO_QEMU := $(if $(ARCH_SUFFIX),-x i686 -m 64,-m 128)
+UEFI ?= $(if $(ARCH_SUFFIX),0,1)
+$(OUT)/demo/boot.iso: $(INITRAMFS) $(OUT)/demo/live.iso scripts/mkiso
+	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) LABEL=LIVEROOT SERIAL=1 UEFI=$(UEFI) \
+		scripts/mkiso $(OUT)/demo/root $@
+demo: $(OUT)/demo/boot.iso
+	testsuite/lib/qemu-boot -F bios -c $(OUT)/demo/boot.iso $(DEMO_QEMU) -t 240 $(OUT)/demo/boot.log
 	@grep -q '^R:end' $(OUT)/demo/boot.log && \
 	  grep -q '^R:mountinfo .* / / .* - overlay ' $(OUT)/demo/boot.log && \
 	  echo "demo: the live system came up on its overlay root (log: $(OUT)/demo/boot.log)" || \
@@ -232,14 +257,19 @@ demo-debian: $(INITRAMFS)
 # --- the hybrid image: BIOS and UEFI, CD and USB stick ------------------
 iso: $(INITRAMFS) $(if $(filter $(OUT)/demo/root,$(ROOT)),$(OUT)/demo/live.iso)
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) LABEL=$(ISO_LABEL) IMAGE_TYPE=$(IMAGE_TYPE) \
-	COMP=$(SQUASHFS_COMP) BLOCK=$(SQUASHFS_BLOCK) SERIAL=$(SERIAL) scripts/mkiso $(ROOT) $(ISO)
+	COMP=$(SQUASHFS_COMP) BLOCK=$(SQUASHFS_BLOCK) SERIAL=$(SERIAL) UEFI=$(UEFI) scripts/mkiso $(ROOT) $(ISO)
 
 # --- tests and benchmarks ----------------------------------------------
-check: all $(OUT)/demo/live.iso $(NEW_KERNEL_DIR)/vmlinuz $(call TOOLCHAIN_STAMP,uclibc)
+check: all $(OUT)/demo/live.iso $(NEW_KERNEL_DIR)/vmlinuz $(call TOOLCHAIN_STAMP,uclibc) check-i686
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
 	KERNEL_DIR=$(KERNEL_DIR) MEDIUM=$(CURDIR)/$(OUT)/demo/live.iso LIBC=$(LIBC) \
-	NEW_KERNEL_DIR=$(NEW_KERNEL_DIR) \
+	NEW_KERNEL_DIR=$(NEW_KERNEL_DIR) I686_DIR=$(CURDIR)/out/i686 \
 	MODULES="$(strip $(MODULES) $(EXTRA_MODULES))" testsuite/run $(TESTS)
+
+# make check boots the ARCH=i686 build too: its toolchain, BusyBox,
+# initramfs and demo image, made by a make of its own
+check-i686:
+	$(MAKE) ARCH=i686 LIBC=uclibc out/i686/demo/boot.iso
 
 # the parsers of outside input under libFuzzer (make check runs each 3 s)
 fuzz: $(BUSYBOX)

@@ -13,15 +13,19 @@ apt_private() {
 	a=$DL_DIR/apt
 	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
 	kr=/usr/share/keyrings/debian-archive-keyring.gpg
+	# (amd64 and i386 packages: the 686 kernel for ARCH=i686)
 	cat >"$a/sources.list" <<EOL
-deb [signed-by=$kr] $APT_MIRROR/debian bookworm main
-deb [signed-by=$kr] $APT_MIRROR/debian-security bookworm-security main
-deb [signed-by=$kr] $APT_MIRROR/debian trixie main
+# (i386 from bookworm main only: fewer lists; its security index failed
+# the archive's own size check here once, mid-sync)
+deb [arch=amd64,i386 signed-by=$kr] $APT_MIRROR/debian bookworm main
+deb [arch=amd64 signed-by=$kr] $APT_MIRROR/debian-security bookworm-security main
+deb [arch=amd64 signed-by=$kr] $APT_MIRROR/debian trixie main
 deb-src [signed-by=$kr] $APT_MIRROR/debian trixie main
 deb-src [signed-by=$kr] $APT_MIRROR/debian sid main
 EOL
 	cmp -s "$a/sources.list" "$a/updated" || rm -f "$a/updated"
-	APT="-o Dir::Etc::SourceList=$a/sources.list -o Dir::Etc::SourceParts=/dev/null
+	APT="-o APT::Architectures::=amd64 -o APT::Architectures::=i386
+		-o Dir::Etc::SourceList=$a/sources.list -o Dir::Etc::SourceParts=/dev/null
 		-o Dir::State::Lists=$a/lists -o Dir::Cache=$a/cache -o APT::Sandbox::User=root"
 	# one update at a time (make -j may fetch sources and kernels at once)
 	exec 9>"$a/update.lock"
