@@ -92,7 +92,7 @@ TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
 	debootstrap busybox-static ntfs-3g exfat-fuse ovmf gnuplot-nox nbd-server
 
 .PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo demo-debian iso check torture \
-	bench bench-iso bench-peers bench-net check-i686 medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot
+	bench bench-iso bench-peers bench-net bench-i686 check-i686 medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot
 
 # toolchain stamps are kept, not deleted as intermediates
 .SECONDARY:
@@ -127,6 +127,7 @@ help:
 	@echo "  make bench-iso   make iso's defaults measured (bench/iso.md)"
 	@echo "  make bench-peers liveroot beside live-boot and dracut on one Debian root (bench/peers.md)"
 	@echo "  make bench-net   fetch= against wget, nbd= below the image's size (bench/net.md)"
+	@echo "  make bench-i686  the i686 build's RAM floors on a Pentium II (bench/i686.md)"
 	@echo "  make libc-sizes  BusyBox size with uclibc, musl and glibc side by side"
 	@echo "  make clean       remove $(OUT) and the BusyBox builds (keeps the toolchains)"
 	@echo "  make distclean   remove $(OUT) and $(BUILD) (DL_DIR is kept)"
@@ -304,9 +305,10 @@ bench: all $(OUT)/demo/live.iso
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) KERNEL_DIR=$(KERNEL_DIR) bench/peers
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) bench/iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/net
+	$(MAKE) bench-i686
 	{ echo "# Benchmark results"; echo; echo "Regenerate with \`make bench\` (qemu TCG; figures vary by a few percent between runs)."; \
 	  echo; cat $(OUT)/bench/table.md; echo; cat $(OUT)/bench-stack/table.md; \
-	  for f in bench/peers.md bench/iso.md bench/net.md bench/fuzz.md bench/mutate.md bench/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/RESULTS.md
+	  for f in bench/peers.md bench/iso.md bench/net.md bench/i686.md bench/fuzz.md bench/mutate.md bench/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/RESULTS.md
 	@echo "bench: wrote bench/RESULTS.md"
 
 # liveroot beside live-boot's and dracut's initramfs on one Debian root and
@@ -318,6 +320,10 @@ bench-peers: $(INITRAMFS)
 # firmware (bench/iso.md, part of bench/RESULTS.md)
 bench-iso: $(INITRAMFS) $(OUT)/demo/live.iso
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) bench/iso
+
+# the i686 build's RAM floors on a Pentium II (bench/i686.md)
+bench-i686: check-i686
+	bench/i686
 
 # network boot: fetch= against wget, nbd= below the image's size (bench/net.md)
 bench-net: all $(OUT)/demo/live.iso
