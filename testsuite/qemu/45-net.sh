@@ -69,24 +69,25 @@ grep -q 'GET /live/root.sfs HTTP' "$M/http.log" &&
 # the peers' words: archiso's PXE entry (BOOTIF picks the card, checksum=y),
 # live-boot's fetch= with boot=live, dracut's root=live:URL of a whole ISO
 # with a static ip=
-BOOT_INITRD=$NI boot archhttp -g "80:$HP" -t 150 -a "ip=dhcp BOOTIF=01-52-54-00-12-34-56 \
+# (each on another card of the net group: the old PCI ones too)
+BOOT_INITRD=$NI boot archhttp -g "80:$HP" -n rtl8139 -t 150 -a "ip=dhcp BOOTIF=01-52-54-00-12-34-56 \
 archiso_http_srv=http://10.0.2.100/ archisobasedir=arch checksum=y" || true
 booted archhttp "archiso_http_srv= (ip=dhcp, BOOTIF=, checksum=y): fetched, sha512 checked" \
 	"^R:log peer word: BOOTIF=01-52-54-00-12-34-56 -> net.if=52:54:00:12:34:56" \
 	"^R:log peer word: archiso_http_srv=http://10.0.2.100/ -> fetch=http://10.0.2.100/arch/x86_64/airootfs.sfs\|" \
-	"^R:log verified http://10.0.2.100/arch/x86_64/airootfs.sfs: sha512 "
-BOOT_INITRD=$NI boot lbfetch -g "80:$HP" -t 150 -a "boot=live fetch=http://10.0.2.100/live/filesystem.squashfs" || true
+	"^R:log verified http://10.0.2.100/arch/x86_64/airootfs.sfs: sha512 " "^R:module 8139too "
+BOOT_INITRD=$NI boot lbfetch -g "80:$HP" -n e1000 -t 150 -a "boot=live fetch=http://10.0.2.100/live/filesystem.squashfs" || true
 booted lbfetch "live-boot fetch=: fetched into RAM" \
 	"^R:log peer word: fetch=http://10.0.2.100/live/filesystem.squashfs -> fetch=" \
-	"^R:log mounted /run/liveroot/ram/0-filesystem.squashfs \(squashfs"
+	"^R:log mounted /run/liveroot/ram/0-filesystem.squashfs \(squashfs" "^R:module e1000 "
 isosum=$(sha256sum <"$W/LiveOS/live.iso" | cut -d' ' -f1)
-BOOT_INITRD=$NI boot drhttp -g "80:$HP" -t 150 -a "root=live:http://10.0.2.100/LiveOS/live.iso \
+BOOT_INITRD=$NI boot drhttp -g "80:$HP" -n pcnet -t 150 -a "root=live:http://10.0.2.100/LiveOS/live.iso \
 rd.live.image ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:none liveroot.verify=sha256:$isosum" || true
 booted drhttp "dracut root=live:http://…/x.iso, static ip=, verify=HEX of the ISO: it is the media" \
 	"^R:log network: eth0 10.0.2.15/24 \(ip=\), gateway 10.0.2.2" \
 	"^R:log verified http://10.0.2.100/LiveOS/live.iso: sha256 $isosum" \
 	"^R:log /run/liveroot/ram/0-live.iso is an ISO image: it is the media" \
-	"^R:log mounted /run/liveroot/media/LiveOS/squashfs.img \(squashfs"
+	"^R:log mounted /run/liveroot/media/LiveOS/squashfs.img \(squashfs" "^R:module pcnet32 "
 
 # --- HTTP: the faults ----------------------------------------------------------
 FP=$M/fport
@@ -96,7 +97,7 @@ fpid=$!
 pids="$pids $fpid"
 i=0; while [ ! -s "$FP" ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
 F=$(cat "$FP")
-BOOT_INITRD=$NI boot badsum -g "80:$F" -t 150 -a "liveroot.fetch=http://10.0.2.100/live/root.sfs \
+BOOT_INITRD=$NI boot badsum -g "80:$F" -n ne2k_pci -t 150 -a "liveroot.fetch=http://10.0.2.100/live/root.sfs \
 liveroot.verify=sha256:$(printf '%064d' 0)" || true
 rescued badsum "fetch=: a wrong hash ends in the rescue shell, nothing mounted" \
 	"checksum mismatch for http://10.0.2.100/live/root.sfs"
