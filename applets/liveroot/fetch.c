@@ -130,10 +130,11 @@ static int fetch_one(const struct lr_opts *o, unsigned i, char **dst)
 	if (s < 0)
 		goto out;
 	lr_meminfo(mem);
-	if (len >= 0 && mem[0] * 1024 < (unsigned long long)len + TORAM_MARGIN) {
+	if (len >= 0 && mem[0] * 1024 < (unsigned long long)len + lr_ram_margin()) {
 		bb_error_msg("%s: %llu MiB do not fit in RAM (MemAvailable %llu MiB, %llu MiB must "
 				"stay free): boot it over NBD instead (liveroot.nbd=), or give the machine "
-				"more memory", url, (unsigned long long)len / MiB, mem[0] / 1024, TORAM_MARGIN / MiB);
+				"more memory", url, (unsigned long long)len / MiB, mem[0] / 1024,
+				lr_ram_margin() / MiB);
 		goto out;
 	}
 	if (o->verify_hex) {
@@ -195,7 +196,7 @@ int lr_fetch_images(const struct lr_opts *o)
 	unsigned i;
 
 	lr_meminfo(mem);
-	room = mem[0] * 1024 > TORAM_MARGIN + MiB ? mem[0] * 1024 - TORAM_MARGIN : MiB;
+	room = mem[0] * 1024 > lr_ram_margin() + MiB ? mem[0] * 1024 - lr_ram_margin() : MiB;
 	if (lr_mkdir(LR_RAM) != 0)
 		return -1;
 	/* bounded: a stream of unknown length ends in ENOSPC, not in an OOM */

@@ -417,10 +417,10 @@ static int copy_to_ram(const struct lr_opts *o, struct lr_image *img, unsigned n
 					total / MiB, avail / MiB);
 			return 1;
 		}
-	} else if (avail < total + TORAM_MARGIN) {
+	} else if (avail < total + lr_ram_margin()) {
 		lr_log("toram: not enough RAM to copy %llu MiB (MemAvailable %llu MiB, %llu MiB must "
 				"stay free): booting from the media instead", total / MiB, avail / MiB,
-				TORAM_MARGIN / MiB);
+				lr_ram_margin() / MiB);
 		return 1;
 	}
 	if (lr_mkdir(LR_RAM) != 0)

@@ -50,8 +50,10 @@ enum { BRK_NONE, BRK_PREMOUNT, BRK_POSTMOUNT, BRK_PRESWITCH };
 
 #define LR_MAX_IMAGES   8
 #define MiB (1024ULL * 1024)
-/* an image copied or fetched into RAM leaves at least this much available */
-#define TORAM_MARGIN (32 * MiB)
+/* an image copied or fetched into RAM leaves at least this much available:
+ * an eighth of the RAM, 8 to 32 MiB (lr_ram_margin) */
+#define TORAM_MARGIN_MIN (8 * MiB)
+#define TORAM_MARGIN_MAX (32 * MiB)
 
 enum { TORAM_NO, TORAM_YES, TORAM_AUTO };
 enum { SHUTDOWN_AUTO, SHUTDOWN_YES, SHUTDOWN_NO };
@@ -182,6 +184,7 @@ void lr_log(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void lr_debug(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void lr_open_log(void);
 void lr_meminfo(unsigned long long v[4]);
+unsigned long long lr_ram_margin(void);
 
 /* parse.c: parsers of outside input, no I/O (fuzzed) */
 struct lr_mnt {

@@ -10,6 +10,7 @@
 
 #include "libbb.h"
 #include "liveroot.h"
+#include <sys/sysinfo.h>
 
 static const char mem_keys[] ALIGN1 =
 	"MemAvailable:\0" "MemFree:\0" "Shmem:\0" "Cached:\0";
@@ -102,4 +103,17 @@ void lr_memlog(const char *stage)
 	free(line);
 	memcpy(G.mem_prev, v, sizeof(v));
 	G.have_prev = 1;
+}
+
+/* what copying an image into RAM must leave available: an eighth of the
+ * RAM, at least 8 MiB (a 48 MB PC keeps a third of what it has after the
+ * kernel), at most 32 MiB */
+unsigned long long lr_ram_margin(void)
+{
+	struct sysinfo si;
+	unsigned long long m = TORAM_MARGIN_MAX;
+
+	if (sysinfo(&si) == 0)
+		m = (unsigned long long)si.totalram * si.mem_unit / 8;
+	return MAX(TORAM_MARGIN_MIN, MIN(m, TORAM_MARGIN_MAX));
 }
