@@ -128,10 +128,12 @@ help:
 	@echo "  make bench-peers liveroot beside live-boot and dracut on one Debian root (bench/peers.md)"
 	@echo "  make bench-net   fetch= against wget, nbd= below the image's size (bench/net.md)"
 	@echo "  make bench-i686  the i686 build's RAM floors on a Pentium II (bench/i686.md)"
+	@echo "  make check-i686  the ARCH=i686 build's demo image, for make check (out/i686/)"
 	@echo "  make libc-sizes  BusyBox size with uclibc, musl and glibc side by side"
 	@echo "  make clean       remove $(OUT) and the BusyBox builds (keeps the toolchains)"
 	@echo "  make distclean   remove $(OUT) and $(BUILD) (DL_DIR is kept)"
 	@echo "Variables (a change rebuilds what it affects):"
+	@echo "  ARCH=x86_64|i686                i686: 32-bit x86 for the oldest PCs, in out/i686/ ($(ARCH))"
 	@echo "  LIBC=uclibc|musl|glibc          ($(LIBC))"
 	@echo "  BUSYBOX_VERSION=1.38.0|1.37.0   the BusyBox release ($(BUSYBOX_VERSION))"
 	@echo "  DL_DIR=DIR                      downloads, shared between checkouts ($(DL_DIR))"
@@ -157,6 +159,7 @@ help:
 	@echo "  IMAGE_TYPE=squashfs|erofs SQUASHFS_COMP=xz|zstd|gzip|lz4 SQUASHFS_BLOCK=128K"
 	@echo "                                  make iso: the root image made from a ROOT directory"
 	@echo "  SERIAL=1                        make iso: menus and console on the serial port too"
+	@echo "  UEFI=1|0                        make iso: GRUB for UEFI too, or BIOS only ($(UEFI))"
 	@echo "  BUSYBOX_TARBALL=FILE UCLIBC_TARBALL=FILE  use local source tarballs"
 
 # --- host packages -----------------------------------------------------
