@@ -46,6 +46,15 @@ echo "$rep" | grep -q "boot img :   1  BIOS" && echo "$rep" | grep -q "boot img 
 pt=$(sfdisk -d "$W/a.iso" 2>/dev/null)
 echo "$pt" | grep -q "type=ef" && pass "USB: the MBR has an EFI system partition (isohybrid)" ||
 	fail "USB: the MBR has an EFI system partition" "$pt"
+# UEFI=0 (ARCH=i686): BIOS only, no EFI image, no EFI partition
+mk "$W/b.iso" UEFI=0
+rep=$(xorriso -indev "$W/b.iso" -report_el_torito plain 2>/dev/null)
+if echo "$rep" | grep -q "boot img :   1  BIOS" && ! echo "$rep" | grep -q "UEFI" &&
+	! sfdisk -d "$W/b.iso" 2>/dev/null | grep -q "type=ef"; then
+	pass "UEFI=0: El Torito BIOS only, no EFI partition"
+else
+	fail "UEFI=0: BIOS only" "$(echo "$rep" | tr '\n' ' ')"
+fi
 # a root image given as it is: kept byte for byte; erofs too
 ROOTDIR=$(dirname "$MEDIUM")/root.sfs mk "$W/s.iso"
 [ "$(xorriso -osirrox on -indev "$W/s.iso" -extract /live/root.sfs "$W/s.sfs" >/dev/null 2>&1; sha256sum <"$W/s.sfs")" = \
