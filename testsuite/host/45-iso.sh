@@ -47,10 +47,10 @@ pt=$(sfdisk -d "$W/a.iso" 2>/dev/null)
 echo "$pt" | grep -q "type=ef" && pass "USB: the MBR has an EFI system partition (isohybrid)" ||
 	fail "USB: the MBR has an EFI system partition" "$pt"
 # UEFI=0 (ARCH=i686): BIOS only, no EFI image, no EFI partition
-mk "$W/b.iso" UEFI=0
-rep=$(xorriso -indev "$W/b.iso" -report_el_torito plain 2>/dev/null)
+mk "$W/u.iso" UEFI=0
+rep=$(xorriso -indev "$W/u.iso" -report_el_torito plain 2>/dev/null)
 if echo "$rep" | grep -q "boot img :   1  BIOS" && ! echo "$rep" | grep -q "UEFI" &&
-	! sfdisk -d "$W/b.iso" 2>/dev/null | grep -q "type=ef"; then
+	! sfdisk -d "$W/u.iso" 2>/dev/null | grep -q "type=ef"; then
 	pass "UEFI=0: El Torito BIOS only, no EFI partition"
 else
 	fail "UEFI=0: BIOS only" "$(echo "$rep" | tr '\n' ' ')"
