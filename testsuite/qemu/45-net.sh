@@ -133,6 +133,9 @@ readonly = true
 [archiso]
 exportname = $M/arch.iso
 readonly = true
+[small]
+exportname = $W/live/root.sfs
+readonly = true
 EOF
 rm -rf "$M/ar" && mkdir -p "$M/ar/arch/x86_64" && cp "$sfs" "$M/ar/arch/x86_64/airootfs.sfs"
 iso "$M/ar" "$M/arch.iso" ARCH_202611
@@ -148,6 +151,14 @@ lrtest.readall=/data" || true
 		"^R:readall 134217728 "
 	hasnt "nbd=: no NBD client process after the switch (the kernel holds the socket)" \
 		"$TWORK/nbd.log" "^R:proc [0-9]+ (nbd|udhcpc|liveroot|busybox)"
+	# an image export copied to RAM (hashed in that pass): the server is not
+	# read from any more
+	BOOT_INITRD=$NI boot nbdram -g "10809:$NP" -t 150 -a "liveroot.nbd=10.0.2.100/small \
+liveroot.toram=yes liveroot.verify=sha256:$sum" || true
+	booted nbdram "nbd= with toram=yes and verify=HEX: the export copied to RAM, hashed in the copy pass" \
+		"^R:log verified /dev/nbd0: sha256 $sum \(while copying it to RAM\)" \
+		"^R:log the NBD export is in RAM" \
+		"^R:log mounted /run/liveroot/ram/0-nbd0 \(squashfs"
 	# (with a persistent layer asked for that is not there: the changes in RAM)
 	BOOT_INITRD=$NI boot archnbd -g "10809:$NP" -t 150 -a "ip=dhcp archiso_nbd_srv=10.0.2.100 \
 archisobasedir=arch liveroot.rw=LABEL=NOSUCH liveroot.rw.missing=tmpfs" || true
