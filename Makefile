@@ -256,7 +256,7 @@ demo: $(OUT)/demo/boot.iso
 # a real distribution: Debian bookworm with systemd (debootstrap, cached in
 # DL_DIR) as a hybrid image, booted through SeaBIOS to multi-user.target
 demo-debian: $(INITRAMFS)
-	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) scripts/demo-debian $(OUT)/debian
+	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) ARCH=$(ARCH) scripts/demo-debian $(OUT)/debian
 
 # --- the hybrid image: BIOS and UEFI, CD and USB stick ------------------
 iso: $(INITRAMFS) $(if $(filter $(OUT)/demo/root,$(ROOT)),$(OUT)/demo/live.iso)
