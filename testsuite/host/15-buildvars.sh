@@ -115,7 +115,7 @@ mkmods() { # MODULES OUT
 }
 if mkmods "loop squashfs net exfat" "$TWORK/grp.img"; then
 	miss=
-	for m in loop squashfs virtio_net e1000e r8169 8139too pcnet32 ne2k-pci exfat; do
+	for m in loop squashfs virtio_net e1000e r8169 8139too 8139cp pcnet32 ne2k-pci exfat; do
 		grep -q "/$m\.ko" "$TWORK/grp.img.list" || miss="$miss $m"
 	done
 	[ -z "$miss" ] && pass "module groups: net and exfat expand to their modules (beside the others)" ||
