@@ -15,7 +15,7 @@ if ! command -v qemu-system-i386 >/dev/null; then
 	fail "i686: qemu-system-i386 (Debian's qemu-system-x86)"
 	exit 0
 fi
-file -L "$I/busybox" | grep -q 'ELF 32-bit LSB executable, Intel 80386' &&
+file -L "$I/busybox" | grep -qE 'ELF 32-bit LSB executable, Intel (80386|i386)' &&
 	pass "i686: BusyBox is a 32-bit x86 executable" ||
 	fail "i686: BusyBox is a 32-bit x86 executable" "$(file -L "$I/busybox")"
 # -march=i586: no cmov anywhere in BusyBox (a Pentium MMX has none)
