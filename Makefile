@@ -69,6 +69,10 @@ BUSYBOX := $(OUT)/busybox
 INITRAMFS := $(OUT)/initramfs.img
 
 export DL_DIR SOURCE_DATE_EPOCH JOBS BUSYBOX_VERSION
+# how the build runs a program made for the target (BusyBox's --list-full):
+# the toolchain's bin/run, under qemu-user where this kernel can't run it
+TARGET_RUN = $(wildcard $(CURDIR)/$(BUILD)/toolchain/$(TC)/bin/run)
+export TARGET_RUN
 
 # The configuration that produced each output: $(BUILD)/config/NAME.vars
 # holds the variables it was made with, rewritten (and so newer than the
@@ -91,7 +95,7 @@ UC_PATCHES := $(wildcard patches/uclibc/*.patch)
 HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
 	squashfs-tools erofs-utils xorriso qemu-system-x86 musl-tools \
 	dosfstools mtools fdisk e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring \
-	isolinux syslinux-common grub-efi-amd64-bin grub-common gcc-multilib
+	isolinux syslinux-common grub-efi-amd64-bin grub-common gcc-multilib qemu-user-static
 # the tests: other filesystems, the fuzzers, buildroot's own tools
 TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
 	python3-magic python3-flake8 shellcheck rsync bc unzip wget perl g++ \

@@ -39,8 +39,8 @@ static ssize_t fetch_small(const char *url, unsigned timeout, char *buf, size_t 
 
 /* The hash url's image must have: verify=shaN:HEX, else URL.shaN or (the
  * archiso way) URL without its extension .shaN from the server.
- * Returns 0 (want set), 1 (no hash anywhere: allowed only without
- * verify=), -1. */
+ * Returns 0 (want set), 1 (no hash file: a 404, or without verify= any
+ * answer that is not one; allowed only without verify=), -1. */
 static int expected_hash(const struct lr_opts *o, const char *url, unsigned bits, char *want)
 {
 	const char *base = bb_basename(url), *dot = strrchr(base, '.');
@@ -71,6 +71,16 @@ static int expected_hash(const struct lr_opts *o, const char *url, unsigned bits
 		return o->verify ? -1 : 1;
 	}
 	rc = n < 0 ? -1 : lr_hash_line(buf, n, bits, base, want);
+	if (rc == -1 && n >= 0 && !o->verify) {
+		/* an answer that is no hash file -- a "soft 404" (a web page for
+		 * a missing file, with 200), an empty or damaged file: without
+		 * verify= the same as no hash file, said; with it, refused below */
+		lr_log("warning: %s is not a sha%u hash file (a web page for a missing file?): "
+				"not checking %s against it", h2 ? h2 : h1, bits, url);
+		free(h1);
+		free(h2);
+		return 1;
+	}
 	if (rc == -2)
 		bb_error_msg("%s names another file, not %s: refusing it", h2 ? h2 : h1, base);
 	else if (rc != 0 && n >= 0)

@@ -468,128 +468,6 @@ static int copy_to_ram(const struct lr_opts *o, struct lr_image *img, unsigned n
 	return -1;
 }
 
-/* Find the images (inside iso= if given) -- every path resolved inside the
- * media, regular files only -- take their expected hashes, copy them to RAM
- * if asked.  img[] gets what to mount (LR_MAX_IMAGES room); returns how
- * many, or -1. */
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* image_dir= (Debian live-boot's layout): every DIR/ *.squashfs on the
- * media, by name, the first at the bottom.  names: malloced paths. */
-/* live-boot's DIR/NAME.module (NAME: image.module=, default filesystem):
- * the images to stack, bottom first, names of files in DIR separated by
- * blanks or newlines.  Returns the count (names[] malloced), 0 when there
- * is no such file, -1. */
-static int module_list(const char *base, const char *dir, const char *module, char **names)
-{
-	char *f = xasprintf("%s/%s.module", dir, module), *p, *buf, *w;
-	struct stat st;
-	unsigned n = 0;
-	ssize_t len;
-	int fd;
-
-	p = concat_path_file(base, f);
-	fd = lstat(p, &st);
-	free(p);
-	if (fd != 0 && errno == ENOENT) {
-		free(f);
-		return 0;
-	}
-	fd = lr_open_media_file(base, f, "live-boot's image list");
-	if (fd < 0) {
-		free(f);
-		return -1;
-	}
-	buf = xzalloc(4098);
-	len = full_read(fd, buf, 4097);
-	close(fd);
-	if (len < 0 || len > 4096 || memchr(buf, '\0', len)) {
-		bb_error_msg("%s on the media: %s", f, len < 0 ? "can't read it"
-				: len > 4096 ? "longer than 4096 bytes" : "not a text file");
-		goto bad;
-	}
-	for (p = buf; (w = strsep(&p, " \t\r\n")) != NULL; ) {
-		if (!*w)
-			continue;
-		/* a file in DIR: no path, nothing hidden, no ".." */
-		if (strchr(w, '/') || w[0] == '.') {
-			bb_error_msg("%s names '%s': not an image file in %s, refusing the list", f, w, dir);
-			goto bad;
-		}
-		if (n == LR_MAX_IMAGES) {
-			bb_error_msg("%s names more than %u images: refusing to boot some of them",
-					f, LR_MAX_IMAGES);
-			goto bad;
-		}
-		names[n++] = concat_path_file(dir, w);
-	}
-	if (n == 0) {
-		bb_error_msg("%s on the media names no image", f);
-		goto bad;
-	}
-	lr_log("%u image(s) listed in %s, stacked in its order: %s%s", n, f, names[0],
-			n > 1 ? " ..." : "");
-	free(buf);
-	free(f);
-	return n;
- bad:
-	while (n)
-		free(names[--n]);
-	free(buf);
-	free(f);
-	return -1;
-}
-
-static int list_images(const char *base, const char *dir, const char *module, char **names)
-{
-	struct dirent *de;
-	unsigned n = 0;
-	DIR *d;
-	int dfd = lr_open_dir_beneath(base, dir, 0);
-
-	if (dfd < 0)
-		return -1;
-	{
-		int m = module_list(base, dir, module, names);
-		if (m != 0) {
-			close(dfd);
-			return m;
-		}
-	}
-	d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		size_t l = strlen(de->d_name);
-		if (de->d_name[0] == '.' || l <= 9 || strcmp(de->d_name + l - 9, ".squashfs") != 0)
-			continue;
-		if (n == LR_MAX_IMAGES) {
-			/* not a random subset of the layers: none */
-			bb_error_msg("%s on the media holds more than %u *.squashfs images: refusing "
-					"to boot some of them", dir, LR_MAX_IMAGES);
-			closedir(d);
-			while (n)
-				free(names[--n]);
-			return -1;
-		}
-		/* (each is opened as an image below: regular files only) */
-		names[n++] = concat_path_file(dir, de->d_name);
-	}
-	closedir(d);
-	if (n == 0) {
-		bb_error_msg("%s on the media holds no *.squashfs image", dir);
-		return -1;
-	}
-	qsort(names, n, sizeof(names[0]), by_name);
-	lr_log("%u image(s) in %s, stacked by name: %s%s", n, dir, names[0], n > 1 ? " ..." : "");
-	return n;
-}
-
 /* nbd=: the export is the root image, the device mounted as it is;
  * hashed first with verify=sha256:HEX (no hash file beside a device) */
 static int nbd_image(const struct lr_opts *o, struct lr_image *img)
@@ -625,6 +503,10 @@ static int nbd_image(const struct lr_opts *o, struct lr_image *img)
 }
 
 /* Returns the number of images in img[], or -1 */
+/* Find the images (inside iso= if given) -- every path resolved inside the
+ * media, regular files only -- take their expected hashes, copy them to RAM
+ * if asked.  img[] gets what to mount (LR_MAX_IMAGES room); returns how
+ * many, or -1. */
 int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 {
 	const char *base = LR_MEDIA;
@@ -671,7 +553,7 @@ int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 		base = LR_ISO;
 	}
 	if (o->image_dir) {
-		rc = list_images(base, o->image_dir, o->image_module ? o->image_module : "filesystem", found);
+		rc = lr_list_images(base, o, found, 0);
 		if (rc < 0)
 			return -1;
 		n = rc;

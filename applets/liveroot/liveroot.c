@@ -127,6 +127,12 @@ static void log_peer_note(const char *line)
 	lr_log("peer word: %s", line);
 }
 
+/* nbd=: the running system's reads wait for the server (nbd.c's top) */
+static void nbd_settle(const char *dev)
+{
+	IF_FEATURE_LIVEROOT_NET(lr_nbd_no_timeout(dev);)
+}
+
 int liveroot_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int liveroot_main(int argc UNUSED_PARAM, char **argv)
 {
@@ -235,6 +241,7 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	if (o->brk == BRK_PRESWITCH)
 		o->flags |= LR_BREAK;
 
-	lr_switch_root(LR_NEWROOT, o->init, init_argv, o->console, o->flags);
+	lr_switch_root(LR_NEWROOT, o->init, init_argv, o->console, o->flags,
+			G.nbd_dev ? nbd_settle : NULL, G.nbd_dev);
 	lr_rescue("can't switch to the new root");
 }

@@ -146,6 +146,7 @@ struct globals {
 /* sys.c: system helpers (the lowest layer, with memlog.c) */
 void lr_shell(const char *why);
 void lr_rescue(const char *why) NORETURN;
+int lr_under(const char *path, const char *dir);
 void lr_on_die(void);
 ssize_t lr_read_small(const char *path, char *buf, size_t size);
 int lr_run_modprobe(char *names);
@@ -234,6 +235,7 @@ char *lr_expand_pxeserver(const char *s);
 int lr_tcp_connect(const char *host, unsigned port, unsigned timeout);
 int lr_http_get(const char *url, unsigned timeout, long long *length, int quiet);
 int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz);
+int lr_nbd_no_timeout(const char *dev);
 int lr_fetch_images(const struct lr_opts *o);
 
 /* media.c: sources */
@@ -242,6 +244,7 @@ char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typ
 int lr_mount_media(const struct lr_opts *o);
 int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned long flags);
 int lr_release_media(void);
+int lr_list_images(const char *base, const struct lr_opts *o, char **names, int quiet);
 int lr_read_ext(int fd, unsigned long long size, struct lr_ext *e);
 int lr_check_ext(int fd, const char *what, unsigned long long size);
 const char *lr_rw_fstype(const char *type);
@@ -273,7 +276,8 @@ int lr_shutdown_main(char **argv);
 
 /* switch.c */
 int lr_switch_root(const char *newroot, const char *init, char **init_argv,
-		const char *console, unsigned flags);
+		const char *console, unsigned flags, void (*committed)(const char *arg),
+		const char *arg);
 int lr_switch_main(char **argv);
 
 POP_SAVED_FUNCTION_VISIBILITY

@@ -286,11 +286,18 @@ static int own_loop(const char *name)
 	return is_prefixed_with(buf, LR_DIR "/") || is_prefixed_with(buf, "/dev/");
 }
 
+/* Block devices in the order they are looked at: removable ones first, and
+ * in each group partitions before whole disks (/sys lists them in a hash
+ * order).  A hybrid stick's filesystem is seen on the disk and on its
+ * partition: the partition is the one to take -- mounting the whole disk
+ * would lock every other partition of it out (a persistence partition). */
 static llist_t *block_devices(void)
 {
-	llist_t *fixed = NULL, *rem = NULL, *l;
+	llist_t *l[4] = { NULL, NULL, NULL, NULL }, *all = NULL, **end = &all;
+	char path[64 + NAME_MAX];
 	DIR *d = opendir("/sys/class/block");
 	struct dirent *de;
+	int i;
 
 	if (!d)
 		return NULL;
@@ -302,36 +309,24 @@ static llist_t *block_devices(void)
 		 * break=premount, may be) */
 		if (is_prefixed_with(de->d_name, "ram") || own_loop(de->d_name))
 			continue;
-		llist_add_to_end(removable(de->d_name) ? &rem : &fixed, xstrdup(de->d_name));
+		snprintf(path, sizeof(path), "/sys/class/block/%s/partition", de->d_name);
+		i = (!removable(de->d_name) << 1) | (access(path, F_OK) != 0);
+		llist_add_to_end(&l[i], xstrdup(de->d_name));
 	}
 	closedir(d);
-	/* removable first */
-	for (l = rem; l && l->link; l = l->link)
-		continue;
-	if (l) {
-		l->link = fixed;
-		return rem;
+	for (i = 0; i < 4; i++) {
+		*end = l[i];
+		while (*end)
+			end = &(*end)->link;
 	}
-	return fixed;
+	return all;
 }
 
-/* Two matches that are one medium: a disk and its own partition starting
- * at sector 0 (an isohybrid image: the same filesystem seen twice) */
+/* Two matches that are one medium: a disk and its own partition (a hybrid
+ * image: the same filesystem, or a copy of its superblock, seen twice) */
 static int same_medium(const char *a, const char *disk_a, const char *b, const char *disk_b)
 {
-	char path[64 + NAME_MAX], buf[32];
-	const char *part;
-
-	if (strcmp(disk_a, disk_b) != 0)
-		return 0;
-	if (strcmp(a, disk_a) == 0)
-		part = b;
-	else if (strcmp(b, disk_b) == 0)
-		part = a;
-	else
-		return 0; /* two partitions of one disk */
-	snprintf(path, sizeof(path), "/sys/class/block/%s/start", part);
-	return lr_read_small(path, buf, sizeof(buf)) > 0 && strtoull(buf, NULL, 10) == 0;
+	return strcmp(disk_a, disk_b) == 0 && (strcmp(a, disk_a) == 0 || strcmp(b, disk_b) == 0);
 }
 
 /* Size of a block device in bytes (0: no medium, not ready, or unknown) */
@@ -351,8 +346,8 @@ static unsigned long long dev_size(const char *dev)
 /* One pass over the devices: the device that matches spec (or the path).
  * Two matches on different disks (a second stick with the same label) are
  * refused: *ambiguous is set and NULL returned -- booting, or writing to,
- * whichever came first is a guess.  A disk and its own partition (an
- * isohybrid image) are one medium: the first seen is taken. */
+ * whichever came first is a guess.  A disk and its own partition (a
+ * hybrid image) are one medium: the partition is taken (listed first). */
 static char *scan_once(const char *spec, const char **typep, int *ambiguous)
 {
 	llist_t *devs;
@@ -596,17 +591,59 @@ int lr_release_media(void)
 	return 0;
 }
 
+/* Is dev a whole disk with partitions? */
+static int has_partitions(const char *dev)
+{
+	char path[64 + NAME_MAX];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int n = 0;
+
+	if (stat(dev, &st) != 0 || !S_ISBLK(st.st_mode))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	d = opendir(path);
+	while (d && !n && (de = readdir(d)) != NULL) {
+		char *p = xasprintf("%s/%s/partition", path, de->d_name);
+		n = de->d_name[0] != '.' && access(p, F_OK) == 0;
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 /* Mount dev on target with type, or (type NULL / it fails) the usual ones.
  * On failure errno is what mounting as TYPE said (the probed type is the
  * one that matters), or ENODEV/EINVAL from the last guess. */
 int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned long flags)
 {
-	const char *t;
-	int i, err = 0, made_ro = 0;
+	const char *t, *disk = NULL;
+	char ldev[32];
+	int i, err = 0, made_ro = 0, lfd = -1;
 
 	if (lr_mkdir(target) != 0)
 		return -1;
-	if (flags & MS_RDONLY)
+	if ((flags & MS_RDONLY) && has_partitions(dev)) {
+		/* a whole disk with partitions (a hybrid image whose filesystem
+		 * no partition holds, or named by its path): mounted or set
+		 * read-only, it would make every partition of it unmountable
+		 * (EBUSY) or read-only -- a persistence partition too.  Mount
+		 * it through a read-only loop device, which leaves them alone. */
+		int fd = open(dev, O_RDONLY | O_CLOEXEC), dio;
+
+		if (fd < 0) {
+			bb_perror_msg("%s", dev);
+			return -1;
+		}
+		lfd = lr_loop_attach(fd, dev, 0, 0, 0, LR_LOOP_RO, ldev, sizeof(ldev), &dio);
+		close(fd);
+		if (lfd < 0)
+			return -1;
+		disk = dev;
+		dev = ldev;
+	} else if (flags & MS_RDONLY)
 		made_ro = bdev_ro(dev, 1);
 	if (type) {
 		if (mount_ro_safe(dev, target, type, flags, 0) == 0)
@@ -627,12 +664,20 @@ int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned 
 	}
 	if (made_ro)
 		bdev_ro(dev, 0);
+	if (lfd >= 0)
+		close(lfd); /* autoclear: the loop device goes */
 	errno = err;
 	return -1;
  ok:
 	if (made_ro && strcmp(target, LR_MEDIA) == 0) {
 		free(G.ro_dev);
 		G.ro_dev = xstrdup(dev);
+	}
+	if (lfd >= 0) {
+		close(lfd); /* autoclear: the mount holds it now */
+		lr_log("mounted %s (%s) read-only through %s (a read-only loop device: the "
+				"disk's partitions stay usable) on %s", disk, type, dev, target);
+		return 0;
 	}
 	lr_log("mounted %s (%s) %s%s on %s", dev, type,
 			(flags & MS_RDONLY) ? "read-only" : "read-write",
@@ -646,35 +691,147 @@ static const char *first_wanted(const struct lr_opts *o)
 	return o->iso ? o->iso : o->image_dir ? o->image_dir : o->images[0];
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* live-boot's DIR/NAME.module (NAME: image.module=, default filesystem):
+ * the images to stack, bottom first, names of files in DIR separated by
+ * blanks or newlines.  Returns the count (names[] malloced), 0 when there
+ * is no such file, -1. */
+static int module_list(const char *base, const char *dir, const char *module, char **names,
+		int quiet)
+{
+	char *f = xasprintf("%s/%s.module", dir, module), *p, *buf, *w;
+	struct stat st;
+	unsigned n = 0;
+	ssize_t len;
+	int fd;
+
+	p = concat_path_file(base, f);
+	fd = lstat(p, &st);
+	free(p);
+	if (fd != 0 && errno == ENOENT) {
+		free(f);
+		return 0;
+	}
+	fd = lr_open_media_file(base, f, "live-boot's image list");
+	if (fd < 0) {
+		free(f);
+		return -1;
+	}
+	buf = xzalloc(4098);
+	len = full_read(fd, buf, 4097);
+	close(fd);
+	if (len < 0 || len > 4096 || memchr(buf, '\0', len)) {
+		bb_error_msg("%s on the media: %s", f, len < 0 ? "can't read it"
+				: len > 4096 ? "longer than 4096 bytes" : "not a text file");
+		goto bad;
+	}
+	for (p = buf; (w = strsep(&p, " \t\r\n")) != NULL; ) {
+		if (!*w)
+			continue;
+		/* a file in DIR: no path, nothing hidden, no ".." */
+		if (strchr(w, '/') || w[0] == '.') {
+			bb_error_msg("%s names '%s': not an image file in %s, refusing the list", f, w, dir);
+			goto bad;
+		}
+		if (n == LR_MAX_IMAGES) {
+			bb_error_msg("%s names more than %u images: refusing to boot some of them",
+					f, LR_MAX_IMAGES);
+			goto bad;
+		}
+		names[n++] = concat_path_file(dir, w);
+	}
+	if (n == 0) {
+		bb_error_msg("%s on the media names no image", f);
+		goto bad;
+	}
+	(quiet ? lr_debug : lr_log)("%u image(s) listed in %s, stacked in its order: %s%s", n, f,
+			names[0], n > 1 ? " ..." : "");
+	free(buf);
+	free(f);
+	return n;
+ bad:
+	while (n)
+		free(names[--n]);
+	free(buf);
+	free(f);
+	return -1;
+}
+
+/* What image.dir=DIR holds -- the one rule, for the media check (quiet)
+ * and the boot: the files DIR/NAME.module names, in its order, or else
+ * every DIR/ *.squashfs, by name; the first at the bottom.  names[]
+ * (LR_MAX_IMAGES room) gets malloced paths; returns how many, or -1. */
+int lr_list_images(const char *base, const struct lr_opts *o, char **names, int quiet)
+{
+	const char *dir = o->image_dir;
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *d;
+	int dfd = lr_open_dir_beneath(base, dir, 0);
+
+	if (dfd < 0)
+		return -1;
+	{
+		int m = module_list(base, dir, o->image_module ? o->image_module : "filesystem",
+				names, quiet);
+		if (m != 0) {
+			close(dfd);
+			return m;
+		}
+	}
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+		if (de->d_name[0] == '.' || l <= 9 || strcmp(de->d_name + l - 9, ".squashfs") != 0)
+			continue;
+		if (n == LR_MAX_IMAGES) {
+			/* not a random subset of the layers: none */
+			bb_error_msg("%s on the media holds more than %u *.squashfs images: refusing "
+					"to boot some of them", dir, LR_MAX_IMAGES);
+			closedir(d);
+			while (n)
+				free(names[--n]);
+			return -1;
+		}
+		/* (each is opened as an image below: regular files only) */
+		names[n++] = concat_path_file(dir, de->d_name);
+	}
+	closedir(d);
+	if (n == 0) {
+		bb_error_msg("%s on the media holds no *.squashfs image", dir);
+		return -1;
+	}
+	qsort(names, n, sizeof(names[0]), by_name);
+	(quiet ? lr_debug : lr_log)("%u image(s) in %s, stacked by name: %s%s", n, dir, names[0],
+			n > 1 ? " ..." : "");
+	return n;
+}
+
 /* Is what the boot wants on the mounted media?  The test the boot itself
  * makes: the ISO file, the image (the first of image=A|B there), or for
- * image.dir= a directory holding a regular *.squashfs.  0, or -1 (said). */
+ * image.dir= the first image the directory holds (image.c's rule: its
+ * NAME.module's list, or its *.squashfs).  0, or -1 (said). */
 static int wanted_on_media(const struct lr_opts *o)
 {
-	char *name;
-	int fd = -1;
+	char *name, *names[LR_MAX_IMAGES];
+	int fd = -1, n;
 
 	if (o->iso)
 		fd = lr_open_media_file(LR_MEDIA, o->iso, "iso=");
 	else if (o->image_dir) {
-		int dfd = lr_open_dir_beneath(LR_MEDIA, o->image_dir, 0);
-		DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-		struct dirent *de;
-		struct stat st;
-
-		while (d && fd < 0 && (de = readdir(d)) != NULL) {
-			size_t l = strlen(de->d_name);
-			if (l > 9 && strcmp(de->d_name + l - 9, ".squashfs") == 0
-			 && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
-			 && S_ISREG(st.st_mode))
-				fd = dup(dirfd(d));
-		}
-		if (d)
-			closedir(d);
-		else if (dfd >= 0)
-			close(dfd);
-		if (d && fd < 0)
-			bb_error_msg("%s on the media holds no *.squashfs image", o->image_dir);
+		n = lr_list_images(LR_MEDIA, o, names, 1);
+		if (n > 0)
+			fd = lr_open_media_file(LR_MEDIA, names[0], "image");
+		while (n > 0)
+			free(names[--n]);
 	} else {
 		fd = lr_open_media_alt(LR_MEDIA, o->images[0], "image", &name);
 		free(name);

@@ -5,9 +5,15 @@
  * done here; then the socket is handed to the kernel's nbd driver by
  * generic netlink (NBD_CMD_CONNECT): the kernel holds the connection, no
  * process stays behind (an ioctl client has to sit in NBD_DO_IT for as long
- * as the device lives).  No request timeout: a network outage stalls
- * reads until it ends; a lost connection (the server restarted) is an I/O
- * error on the image -- there is no reconnect.
+ * as the device lives).  While liveroot boots, every request has the
+ * kernel's timeout set to timeout=: a server that stops answering ends
+ * the boot in the rescue shell, said.  Before the switch the timeout goes
+ * (lr_nbd_no_timeout): the running system's reads then wait for the
+ * server as long as its TCP connection lives -- an outage or a server
+ * that hangs for a while stalls them, and they go on when it answers
+ * again; a connection that breaks (the server restarted, the network
+ * gone for TCP's ~15 minutes of retries) is an I/O error -- there is no
+ * reconnect.
  *
  * Licensed under GPLv2, see file LICENSE in this source tree.
  */
@@ -309,6 +315,34 @@ static int nbd_family(int s)
 	return *(uint16_t *)((uint8_t *)a + NLA_HDRLEN);
 }
 
+/* The first read of the device: the server answers (within the kernel's
+ * timeout), and what the export is.  Returns 0, -1 (said). */
+static int probe(const char *dev, unsigned timeout, const char *export, const char *host,
+		unsigned port, uint64_t size)
+{
+	char buf[512];
+	const char *type = NULL;
+	int fd = open(dev, O_RDONLY | O_CLOEXEC), rc = -1;
+
+	if (fd < 0)
+		bb_perror_msg("%s", dev);
+	else if (pread(fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf))
+		bb_perror_msg("NBD: %s:%u sent no answer to a read within %u s (timeout=) "
+				"or broke the connection", host, port, timeout ? timeout : 1);
+	else {
+		type = lr_image_type(fd);
+		G.nbd_image = type != NULL;
+		lr_log("NBD: %s is export '%s' of %s port %u, %llu bytes, read-only (the kernel "
+				"holds the connection, no process; no reconnect): %s%s", dev, export, host,
+				port, (unsigned long long)size, type ? "the root image, " : "the media",
+				type ? type : "");
+		rc = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 /* Connect to nbd=HOST[:PORT][/EXPORT]; *dev gets /dev/nbdN.  Returns 0,
  * -1 (said). */
 int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz)
@@ -316,7 +350,7 @@ int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz)
 	char host[256];
 	const char *export;
 	unsigned port, flags;
-	uint64_t size;
+	uint64_t size = 0;
 	struct nlmsg m;
 	struct nlattr *socks, *item, *a;
 	struct sockaddr_nl sa;
@@ -344,7 +378,7 @@ int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz)
 		free(spec);
 		return -1;
 	}
-	/* the kernel's own timeouts from here on: none (see the top) */
+	/* the kernel's own timeouts from here on (see the top) */
 	{
 		struct timeval tv = { 0, 0 };
 		setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -371,6 +405,7 @@ int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz)
 	nla_u64(&m, NBD_ATTR_BLOCK_SIZE_BYTES, bs);
 	/* read-only, whatever the server allows */
 	nla_u64(&m, NBD_ATTR_SERVER_FLAGS, flags | FLAG_READ_ONLY);
+	nla_u64(&m, NBD_ATTR_TIMEOUT, o->timeout ? o->timeout : 1);
 	socks = nla_put(&m, NBD_ATTR_SOCKETS | NLA_F_NESTED, NULL, 0);
 	item = nla_put(&m, NBD_SOCK_ITEM | NLA_F_NESTED, NULL, 0);
 	fd32 = s;
@@ -386,32 +421,60 @@ int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz)
 	a = m.n.nlmsg_type == fam ? nla_find(&m, NBD_ATTR_INDEX) : NULL;
 	index = a && a->nla_len >= NLA_HDRLEN + 4 ? *(uint32_t *)((uint8_t *)a + NLA_HDRLEN) : 0;
 	snprintf(dev, devsz, "/dev/nbd%u", index);
-	close(nl);
 	close(s);  /* the kernel holds its own reference */
-	{
-		int fd = open(dev, O_RDONLY | O_CLOEXEC);
-		const char *type = fd >= 0 ? lr_image_type(fd) : NULL;
-		if (fd < 0)
-			bb_perror_msg("%s", dev);
-		else
-			close(fd);
-		G.nbd_image = type != NULL;
-		lr_log("NBD: %s is export '%s' of %s port %u, %llu bytes, read-only (the kernel "
-				"holds the connection, no process; no reconnect): %s%s", dev, export, host,
-				port, (unsigned long long)size, type ? "the root image, " : "the media",
-				type ? type : "");
-		if (fd < 0)
-			goto fail_dev;
+	s = -1;
+	if (probe(dev, o->timeout, export, host, port, size) != 0) {
+		/* no more of it: the kernel would log the dead device for ever */
+		memset(&m, 0, sizeof(m));
+		m.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+		nla_put(&m, NBD_ATTR_INDEX, &index, 4);
+		talk(nl, &m, fam, NBD_CMD_DISCONNECT, 3);
+		goto fail;
 	}
+	close(nl);
 	free(spec);
 	return 0;
- fail_dev:
-	free(spec);
-	return -1;
  fail:
 	if (nl >= 0)
 		close(nl);
-	close(s);
+	if (s >= 0)
+		close(s);
 	free(spec);
 	return -1;
+}
+
+/* Before the switch: no request timeout for the running system (see the
+ * top).  Returns 0, -1 (said: the boot timeout stays). */
+int lr_nbd_no_timeout(const char *dev)
+{
+	struct nlmsg m;
+	struct sockaddr_nl sa;
+	unsigned index;
+	uint32_t i32;
+	int nl, fam, rc = -1;
+
+	if (sscanf(dev, "/dev/nbd%u", &index) != 1)
+		return -1;
+	i32 = index;
+	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	if (nl >= 0 && bind(nl, (struct sockaddr *)&sa, sizeof(sa)) == 0
+	 && (fam = nbd_family(nl)) >= 0) {
+		memset(&m, 0, sizeof(m));
+		m.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+		nla_put(&m, NBD_ATTR_INDEX, &i32, 4);
+		nla_u64(&m, NBD_ATTR_TIMEOUT, 0);
+		rc = talk(nl, &m, fam, NBD_CMD_RECONFIGURE, 4);
+		if (rc < 0)
+			errno = -rc;
+	}
+	if (rc != 0)
+		bb_perror_msg("WARNING: %s keeps its boot timeout: a server that does not answer "
+				"within it makes reads fail", dev);
+	else
+		lr_log("NBD: %s has no request timeout now: reads wait for the server", dev);
+	if (nl >= 0)
+		close(nl);
+	return rc ? -1 : 0;
 }

@@ -104,8 +104,8 @@ int lr_install_shutdown(const struct lr_opts *o)
 
 struct mnt {
 	char *mp, *fstype, *source;
-	unsigned id;
-	int rw;
+	unsigned id, major, minor;
+	int rw;                 /* the superblock's options say rw */
 };
 
 /* The mounts, in /proc/self/mountinfo order (parents before children) */
@@ -129,6 +129,8 @@ static struct mnt *read_mounts(unsigned *count)
 		v[n].fstype = xstrdup(m.fstype);
 		v[n].source = xstrdup(m.source);
 		v[n].id = m.id;
+		v[n].major = m.major;
+		v[n].minor = m.minor;
 		v[n].rw = strcmp(m.opts, "rw") == 0 || is_prefixed_with(m.opts, "rw,");
 		n++;
 	}
@@ -153,24 +155,92 @@ static int on_disk(const struct mnt *m)
 	return m->source[0] == '/' || strcmp(m->fstype, "overlay") == 0;
 }
 
-static int under(const char *path, const char *dir)
+/* Is a link of /proc/PID (root, cwd, exe, fd/N) below mp? */
+static int link_under(const char *link, const char *mp)
 {
-	const char *r = is_prefixed_with(path, dir);
-	return r && (*r == '/' || *r == '\0');
+	char *t = xmalloc_readlink(link);
+	int r = t && lr_under(t, mp);
+
+	free(t);
+	return r;
 }
 
-/* Unmount, or (last_try) at least leave it read-only.  Returns 0 when it
- * is gone, 1 when it stays, -1 when it stays writable: that one is not
- * detached either (it would vanish from mountinfo while its filesystem
- * stays writable), so the final report sees it. */
+static int holds(const char *pid, const char *mp)
+{
+	static const char links[] ALIGN1 = "root\0" "cwd\0" "exe\0";
+	const char *l;
+	char path[2 * NAME_MAX + 16];
+	DIR *d;
+	struct dirent *e;
+	int r = 0;
+
+	for (l = links; *l && !r; l += strlen(l) + 1) {
+		snprintf(path, sizeof(path), "/proc/%s/%s", pid, l);
+		r = link_under(path, mp);
+	}
+	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
+	d = r ? NULL : opendir(path);
+	while (d && !r && (e = readdir(d)) != NULL) {
+		snprintf(path, sizeof(path), "/proc/%s/fd/%s", pid, e->d_name);
+		r = e->d_name[0] != '.' && link_under(path, mp);
+	}
+	if (d)
+		closedir(d);
+	return r;
+}
+
+/* Say who keeps mp busy: the processes whose root, working directory,
+ * program or an open file is below it.  Those of another PID namespace
+ * and tasks stuck in the kernel can't be seen: said so. */
+static void say_holders(const char *mp)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char *list = xstrdup(""), comm[32];
+	unsigned found = 0;
+
+	while (d && (e = readdir(d)) != NULL) {
+		char *t, *p;
+		if (!isdigit(e->d_name[0]) || !holds(e->d_name, mp))
+			continue;
+		p = xasprintf("/proc/%s/comm", e->d_name);
+		if (lr_read_small(p, comm, sizeof(comm)) > 0)
+			*strchrnul(comm, '\n') = '\0';
+		free(p);
+		t = xasprintf("%s %s (%s)", list, e->d_name, comm);
+		free(list);
+		list = t;
+		found++;
+	}
+	if (d)
+		closedir(d);
+	if (found)
+		bb_error_msg("%s is held by:%s", mp, list);
+	else
+		bb_error_msg("%s is held by no process this system can see (one in another PID "
+				"namespace, or a task stuck in the kernel)", mp);
+	free(list);
+}
+
+/* Unmount, or (last_try) at least leave it read-only.  A read-write
+ * filesystem on a device goes read-only first: a remount acts on its
+ * superblock, so on every mount of it -- overlayfs's private clone of its
+ * upper layer's mount too, which an unmount of ours would leave behind,
+ * writable.  Returns 0 when it is gone, 1 when it stays, -1 when it stays
+ * writable: that one is not detached either, so the report sees it. */
 static int release(const struct mnt *m, int last_try)
 {
+	if (m->rw && m->source[0] == '/'
+	 && mount(NULL, m->mp, NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0)
+		lr_debug("%s (%s): read-only", m->mp, m->source);
 	if (umount2(m->mp, 0) == 0) {
 		lr_log("unmounted %s (%s)", m->mp, m->source);
 		return 0;
 	}
 	if (!last_try)
 		return 1;
+	if (strcmp(m->fstype, "overlay") == 0)
+		say_holders(m->mp);
 	/* still in use: no more writes, then out of the way */
 	if (mount(NULL, m->mp, NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0)
 		lr_log("%s (%s) is busy: remounted read-only", m->mp, m->source);
@@ -185,7 +255,7 @@ static int release(const struct mnt *m, int last_try)
 
 static int in_scope(const struct mnt *m, const char *dir, int self)
 {
-	return under(m->mp, dir) && (self || strcmp(m->mp, dir) != 0);
+	return lr_under(m->mp, dir) && (self || strcmp(m->mp, dir) != 0);
 }
 
 /* Unmount everything below dir (dir too when self), deepest first, in
@@ -279,7 +349,13 @@ static void down_in_place(void)
  * file of the old root's /dev would keep the old root busy) */
 static void console(void)
 {
-	int fd = open("/dev/console", O_RDWR | O_NOCTTY);
+	struct stat st;
+	int fd;
+
+	/* (a pipe or socket -- a log collector -- holds no file: kept) */
+	if (fstat(STDOUT_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+		return;
+	fd = open("/dev/console", O_RDWR | O_NOCTTY);
 
 	if (fd >= 0) {
 		dup2(fd, STDIN_FILENO);
@@ -323,33 +399,110 @@ static void restart_pivoted(const char *verb)
 	bb_simple_perror_msg("exec /busybox");
 }
 
-/* What is still writable on disk: said, and counted */
-static int left_writable(void)
+/* --- what is left writable: asked of each superblock ---------------------- */
+
+/* A read-write filesystem on a device when the way down began.  At the
+ * end its superblock is asked again: a mount gone from mountinfo may
+ * still hold it (overlayfs's clone of its upper layer's mount). */
+struct disk {
+	char *source, *fstype, *name;  /* name: its mount point's last component */
+	unsigned major, minor;
+};
+
+static struct disk *writable_disks(unsigned *count)
+{
+	unsigned n, i, j, k = 0;
+	struct mnt *v = read_mounts(&n);
+	struct disk *d = NULL;
+
+	for (i = 0; i < n; i++) {
+		if (!v[i].rw || v[i].source[0] != '/' || v[i].major == 0)
+			continue;
+		for (j = 0; j < k && (d[j].major != v[i].major || d[j].minor != v[i].minor); j++)
+			continue;
+		if (j < k)
+			continue;
+		d = xrealloc_vector(d, 3, k);
+		d[k].source = xstrdup(v[i].source);
+		d[k].fstype = xstrdup(v[i].fstype);
+		d[k].name = xstrdup(bb_basename(v[i].mp));
+		d[k].major = v[i].major;
+		d[k].minor = v[i].minor;
+		k++;
+	}
+	free_mounts(v, n);
+	*count = k;
+	return d;
+}
+
+enum { SB_GONE, SB_RO, SB_RW, SB_HELD };
+
+/* The state of d's superblock now */
+static int sb_state(const struct disk *d)
 {
 	unsigned n, i;
 	struct mnt *v = read_mounts(&n);
-	int bad = 0, file_ro = 1;
+	char path[80], opts[16];
+	int st = -1, fd;
 
-	/* the filesystem in a persistence file: read-only (or gone) now? */
+	/* still mounted where we see it: the superblock's options */
 	for (i = 0; i < n; i++)
-		if (strcmp(bb_basename(v[i].mp), "rwfile") == 0 && v[i].rw)
-			file_ro = 0;
-	for (i = 0; i < n; i++) {
-		const char *b = bb_basename(v[i].mp);
-
-		if (!v[i].rw || !on_disk(&v[i]))
-			continue;
-		if (file_ro && (strcmp(b, "media") == 0 || strcmp(b, "persist") == 0))
-			bb_error_msg("note: %s (%s) stays mounted read-write: the loop device of a "
-					"persistence file on it keeps it open (the root still runs from it). "
-					"The filesystem in that file is read-only now and all is synced; %s may "
-					"say it was not properly unmounted", v[i].mp, v[i].source, v[i].fstype);
-		else
-			bb_error_msg("WARNING: still mounted read-write: %s (%s, %s)",
-					v[i].mp, v[i].source, v[i].fstype);
-		bad++;
-	}
+		if (v[i].major == d->major && v[i].minor == d->minor && st != SB_RW)
+			st = v[i].rw ? SB_RW : SB_RO;
 	free_mounts(v, n);
+	if (st >= 0)
+		return st;
+	/* ext2/3/4: the driver lists every superblock it holds, mounted or not */
+	if (strncmp(d->fstype, "ext", 3) == 0) {
+		snprintf(path, sizeof(path), "/proc/fs/ext4/%s/options", bb_basename(d->source));
+		if (lr_read_small(path, opts, sizeof(opts)) < 0)
+			return errno == ENOENT ? SB_GONE : SB_HELD;
+		return is_prefixed_with(opts, "ro\n") ? SB_RO
+			: is_prefixed_with(opts, "rw\n") ? SB_RW : SB_HELD;
+	}
+	/* any other: a device that no filesystem holds opens exclusively */
+	fd = open(d->source, O_RDONLY | O_EXCL | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return SB_HELD;
+	close(fd);
+	return SB_GONE;
+}
+
+static int is_base(const struct disk *d)
+{
+	return strcmp(d->name, "media") == 0 || strcmp(d->name, "persist") == 0;
+}
+
+/* What is still writable on disk, or may be: said, and counted */
+static int left_writable(const struct disk *d, unsigned nd)
+{
+	unsigned i;
+	int *st = xmalloc(nd * sizeof(*st) + 1), bad = 0, file = 0, file_ro = 0;
+
+	for (i = 0; i < nd; i++) {
+		st[i] = sb_state(&d[i]);
+		if (strcmp(d[i].name, "rwfile") == 0) {
+			file = 1;
+			file_ro = st[i] == SB_GONE || st[i] == SB_RO;
+		}
+	}
+	for (i = 0; i < nd; i++) {
+		if (st[i] == SB_GONE || st[i] == SB_RO)
+			continue;
+		bad++;
+		if (st[i] == SB_RW && file && file_ro && is_base(&d[i]))
+			bb_error_msg("note: %s (%s) stays read-write: the loop device of the persistence "
+					"file on it keeps it open (the root still runs from it). The filesystem "
+					"in that file is read-only now and all is synced; %s may say it was not "
+					"properly unmounted", d[i].source, d[i].fstype, d[i].fstype);
+		else if (st[i] == SB_RW)
+			bb_error_msg("WARNING: still read-write: %s (%s, the %s mount): at the next boot "
+					"it was not cleanly unmounted", d[i].source, d[i].fstype, d[i].name);
+		else
+			bb_error_msg("WARNING: %s (%s, the %s mount) is still in use, its state unknown: "
+					"it may not be clean at the next boot", d[i].source, d[i].fstype, d[i].name);
+	}
+	free(st);
 	return bad;
 }
 
@@ -377,6 +530,8 @@ int lr_shutdown_main(char **argv)
 		RB_POWER_OFF, RB_AUTOBOOT, RB_HALT_SYSTEM, 0x45584543 /* kexec */
 	};
 	int verb, dry = 0, force = 0, pivoted, bad;
+	struct disk *disks;
+	unsigned ndisks;
 	struct stat a, b;
 
 	for (; argv[1] && argv[1][0] == '-'; argv++) {
@@ -424,12 +579,13 @@ int lr_shutdown_main(char **argv)
 	}
 	console();
 	lr_log("shutdown (%s): %s", argv[1], pivoted ? "unmounting" : "remounting read-only");
+	disks = writable_disks(&ndisks);
 	if (pivoted)
 		down_pivoted();
 	else
 		down_in_place();
 	sync();
-	bad = left_writable();
+	bad = left_writable(disks, ndisks);
 	if (!bad)
 		lr_log("nothing is left mounted read-write: %s now", argv[1]);
 	reboot(cmds[verb]);

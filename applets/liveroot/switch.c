@@ -723,7 +723,7 @@ static void to_console(int fd)
 }
 
 int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
-		const char *console, unsigned flags)
+		const char *console, unsigned flags, void (*committed)(const char *), const char *arg)
 {
 	struct statfs sfs;
 	struct stat st, pst;
@@ -808,7 +808,8 @@ int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 		free(newroot);
 		lr_shell("break=preswitch: every check of the switch passed, nothing is moved "
 				"yet; 'exit' switches (after checking again)");
-		return lr_switch_root(newroot_arg, init, init_argv, console, flags & ~LR_BREAK);
+		return lr_switch_root(newroot_arg, init, init_argv, console, flags & ~LR_BREAK,
+				committed, arg);
 	}
 
 	if (flags & LR_DRYRUN) {
@@ -822,6 +823,10 @@ int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 		free(newroot);
 		return 0;
 	}
+
+	/* every check passed: what the caller does then (nbd=: no more boot timeout) */
+	if (committed)
+		committed(arg);
 
 	/* 3. mounts: all of them, or none */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
@@ -939,7 +944,7 @@ int lr_switch_main(char **argv)
 		flags |= LR_KILL;
 	if (opt & 4)
 		flags |= LR_DETACH;
-	if (lr_switch_root(argv[0], argv[1], argv + 1, console, flags) != 0) {
+	if (lr_switch_root(argv[0], argv[1], argv + 1, console, flags, NULL, NULL) != 0) {
 		if (getpid() == 1)
 			lr_rescue("switch failed; the initramfs is intact");
 		return EXIT_FAILURE;

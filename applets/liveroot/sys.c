@@ -61,6 +61,55 @@ void lr_shell(const char *why)
 	wait4pid(pid);
 }
 
+int lr_under(const char *path, const char *dir)
+{
+	const char *r = is_prefixed_with(path, dir);
+	return r && (*r == '/' || *r == '\0');
+}
+
+/* Before a rescue shell (the user may power off at any moment): every
+ * read-write filesystem on a device below LR_DIR -- the persistent layer,
+ * the media holding it -- read-only at its superblock, the last mounted
+ * first.  A remount acts on the superblock: the overlay's own clone of
+ * its upper layer's mount goes read-only too.  Says what it did, and how
+ * to get it back.  Returns how many stay read-write. */
+static unsigned layers_readonly(void)
+{
+	char *info = xmalloc_open_read_close("/proc/self/mountinfo", NULL), *p, *l;
+	char **lines = NULL, *undo = NULL;
+	unsigned n = 0, left = 0;
+
+	for (p = info; p && (l = strsep(&p, "\n")) != NULL; ) {
+		lines = xrealloc_vector(lines, 4, n);
+		lines[n++] = l;
+	}
+	sync();
+	while (n--) {
+		struct lr_mnt m;
+		if (lr_mountinfo_line(lines[n], &m) != 0 || m.source[0] != '/'
+		 || !lr_under(m.mp, LR_DIR)
+		 || (strcmp(m.opts, "rw") != 0 && !is_prefixed_with(m.opts, "rw,")))
+			continue;
+		if (mount(NULL, m.mp, NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0) {
+			bb_error_msg("%s (%s) is read-only now, all written", m.mp, m.source);
+			free(undo);
+			undo = xstrdup(m.mp);
+		} else {
+			bb_perror_msg("WARNING: %s (%s) stays read-write%s", m.mp, m.source,
+					errno == EBUSY ? " (a file on it is open for writing, or the "
+					"loop device of a persistence file on it holds it)" : "");
+			left++;
+		}
+	}
+	if (undo)
+		bb_error_msg("to change the persistent layer from the shell: "
+				"mount -o remount,rw %s", undo);
+	free(undo);
+	free(lines);
+	free(info);
+	return left;
+}
+
 /* Never returns.  As PID 1 we must not exit (that is a kernel panic). */
 void lr_rescue(const char *why)
 {
@@ -71,6 +120,8 @@ void lr_rescue(const char *why)
 		exit(EXIT_FAILURE);
 	}
 	for (;;) {
+		/* (again after each shell: what it made writable) */
+		layers_readonly();
 		lr_shell(msg);
 		sleep(1);
 	}

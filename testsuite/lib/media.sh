@@ -46,7 +46,8 @@ disk() {
 # plus MODULES (callers check its status: a failed build must not boot an
 # old image)
 extra_initramfs() {
-	[ "$M/initramfs-$1.img" -nt "$INITRAMFS" ] && return 0
+	# (newer than the busybox too: make mutate boots one busybox after another)
+	[ "$M/initramfs-$1.img" -nt "$INITRAMFS" ] && [ "$M/initramfs-$1.img" -nt "$BUSYBOX" ] && return 0
 	rm -f "$M/initramfs-$1.img"
 	BUSYBOX=$BUSYBOX KERNEL_DIR=$KERNEL_DIR MODULES="$MODULES $2" OUT=$M/initramfs-$1.img \
 		GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >/dev/null 2>"$M/initramfs-$1.err" ||

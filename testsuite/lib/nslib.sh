@@ -44,7 +44,8 @@ ns_prepare() {
 	mount -t tmpfs -o size=512m nsroot "$R" || return 1
 	mkdir -p "$R/bin" "$R/proc" "$R/dev" "$R/newroot" "$R/etc"
 	cp "$BUSYBOX" "$R/bin/busybox"
-	printf '#!/bin/busybox sh\necho RESCUE\n/bin/busybox ls -a /\n/bin/busybox poweroff -f\n' >"$R/bin/sh"
+	# (with $R/etc/rescue-mounts: the mounts too, "RMNT <mountinfo line>")
+	printf '#!/bin/busybox sh\necho RESCUE\n/bin/busybox ls -a /\n[ -e /etc/rescue-mounts ] && while read -r l; do echo "RMNT $l"; done </proc/self/mountinfo\n/bin/busybox poweroff -f\n' >"$R/bin/sh"
 	chmod 755 "$R/bin/sh"
 	echo initramfs-file >"$R/etc/marker"
 	rm -rf "$NEW"

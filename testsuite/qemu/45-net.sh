@@ -166,7 +166,34 @@ archisobasedir=arch liveroot.rw=LABEL=NOSUCH liveroot.rw.missing=tmpfs" || true
 		"^R:log peer word: archiso_nbd_srv=10.0.2.100 -> nbd=10.0.2.100/archiso" \
 		"^R:log NBD: /dev/nbd0 is export 'archiso' .*: the media" \
 		"^R:log copied 1 image\(s\)"
+	# archiso's copytoram=n: the ISO export stays the media, read over NBD
+	BOOT_INITRD=$NI boot archnbdn -g "10809:$NP" -t 150 -a "ip=dhcp archiso_nbd_srv=10.0.2.100 \
+archisobasedir=arch copytoram=n" || true
+	booted archnbdn "archiso_nbd_srv= with copytoram=n: the image read from the NBD media, nothing copied" \
+		"^R:mountinfo .* /run/liveroot/media ro[, ].* /dev/nbd0 " \
+		"^R:mountinfo .* /run/liveroot/layer0 ro[, ].* - squashfs /dev/loop"
+	hasnt "... no copy in RAM" "$TWORK/archnbdn.log" "^R:mountinfo .* /run/liveroot/ram "
 else
 	fail "nbd-server (Debian's nbd-server package) for the NBD boots"
 fi
+# hostile NBD servers: one that never answers a read (timeout= bounds the
+# wait: the rescue shell, said), one that grants an export without its size
+for mode in silent nosize; do
+	rm -f "$M/nbd-$mode.port"
+	"$T/lib/nbd-faulty" $mode "$M/nbd-$mode.port" 2>"$M/nbd-$mode.log" &
+	pids="$pids $!"
+	i=0; while [ ! -s "$M/nbd-$mode.port" ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
+	BOOT_INITRD=$NI boot "nbd$mode" -g "10809:$(cat "$M/nbd-$mode.port")" -t 150 \
+		-a "liveroot.nbd=10.0.2.100/root liveroot.timeout=5" || true
+done
+rescued nbdsilent "nbd=: a server that never answers a read: timeout=5 ends the wait, rescue shell" \
+	"NBD: 10.0.2.100:10809 sent no answer to a read within 5 s"
+grep -q "no answer" "$M/nbd-silent.log" && pass "... (the server did get the read and kept silent)" ||
+	fail "... the silent server got a read" "$(tail -3 "$M/nbd-silent.log" | tr '\n' ' ')"
+hasnt "... and nothing was mounted from it" "$TWORK/nbdsilent.log" "mounted /dev/nbd"
+rescued nbdnosize "nbd=: an export granted without its size is refused, nothing connected" \
+	"NBD server: no size for the export"
+grep -q "option 7" "$M/nbd-nosize.log" && ! grep -q "request" "$M/nbd-nosize.log" &&
+	pass "... no device was connected to it (the server got NBD_OPT_GO, never a read)" ||
+	fail "... no device was connected to it" "$(tail -3 "$M/nbd-nosize.log" | tr '\n' ' ')"
 rm -f "$W/big.sfs"
