@@ -462,6 +462,18 @@ static int mount_persistent(const struct lr_opts *o, struct lr_rw *rw)
 	return rc;
 }
 
+/* A persistent layer given up on: nothing of it stays mounted or
+ * writable (the media holding it goes back to read-only) */
+static void drop_persistent(void)
+{
+	if (umount2(LR_RWFILE, 0) != 0 && errno != EINVAL && errno != ENOENT)
+		bb_perror_msg("umount " LR_RWFILE);
+	if (umount2(LR_PERSIST, 0) != 0 && errno != EINVAL && errno != ENOENT)
+		bb_perror_msg("umount " LR_PERSIST);
+	if (G.media_rw && mount(NULL, LR_MEDIA, NULL, MS_REMOUNT | MS_RDONLY, NULL) != 0)
+		bb_perror_msg("WARNING: can't make the media (" LR_MEDIA ") read-only again");
+}
+
 /* The writable layer (sets rw->upper, rw->work; rw->lower when a
  * damaged persistent layer is shown read-only) */
 int lr_mount_rw(const struct lr_opts *o, struct lr_rw *rw)
@@ -472,6 +484,19 @@ int lr_mount_rw(const struct lr_opts *o, struct lr_rw *rw)
 	if (!o->rw_dev)
 		return mount_tmpfs(o, rw);
 	rc = mount_persistent(o, rw);
+	if (rc < 0 && o->rw_peer_optional) {
+		/* live-boot's "persistence": if there is one -- one that is
+		 * there but can't be used does not stop the boot either */
+		lr_log("WARNING: the persistent layer rw=%s can't be used (see above): this "
+				"session's changes stay in RAM (live-boot's persistence: if there is one)",
+				o->rw);
+		drop_persistent();
+		free(rw->upper);
+		free(rw->work);
+		free(rw->lower);
+		memset(rw, 0, sizeof(*rw));
+		rc = 1;
+	}
 	if (rc > 0) {
 		struct lr_opts t = *o;
 		t.rw_dev = NULL;

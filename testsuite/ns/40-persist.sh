@@ -223,3 +223,24 @@ if command -v mkfs.btrfs >/dev/null && grep -qw btrfs /proc/filesystems; then
 else
 	fail "btrfs subvolume layer" "mkfs.btrfs or the host's btrfs missing"
 fi
+
+# --- live-boot's "persistence" (if there is one): one that is there but can't
+# be used (a FAT filesystem labelled persistence, no layer file on it) does not
+# stop the boot: the changes stay in RAM, nothing of it stays mounted --------
+rm -rf "$M/pv" && mkdir -p "$M/pv"
+echo "not a layer" >"$M/pv/readme.txt"
+vfat "$M/pv" "$M/pv.vfat" persistence 1234ABCD 16
+rm -rf "$M/pvm" && mkdir -p "$M/pvm/live"
+cp "$sfs" "$M/pvm/live/filesystem.squashfs"
+ext4 "$M/pvm" "$M/pvm.ext4" PVMEDIA 16 >/dev/null
+attach "$M/pvm.ext4"
+pvmedia=$LOOP
+attach "$M/pv.vfat"
+ns_prepare
+NSCMD="boot=live persistence" ns_liveroot pvfat "media=$pvmedia" timeout=5
+detach "$LOOP"
+detach "$pvmedia"
+has "boot=live persistence on a FAT 'persistence' without a layer: boots, the changes in RAM, said" \
+	"$TWORK/pvfat.out" "WARNING: the persistent layer rw=LABEL=persistence.* can't be used .*stay in RAM" \
+	"^R:mountinfo .* / / .* - overlay .*upperdir=/run/liveroot/rw/upper" "^R:end"
+hasnt "... and nothing of it stays mounted" "$TWORK/pvfat.out" "^R:mountinfo .* /run/liveroot/persist "
