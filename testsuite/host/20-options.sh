@@ -289,6 +289,8 @@ expect "archiso_http_srv=\${pxeserver} is kept for the boot server from DHCP" \
 	'ip=dhcp archiso_http_srv=http://${pxeserver}/'
 expect "archiso_nbd_srv=: export archiso (the ISO) on port 10809" "nbd=srv/archiso" "ip=dhcp archiso_nbd_srv=srv"
 expect "archiso_nbd_srv=: copied to RAM, as archiso does" "toram=yes" "ip=dhcp archiso_nbd_srv=srv"
+expect "archiso_nbd_srv= with copytoram=n: read from the server, not copied" "toram=no" \
+	"ip=dhcp archiso_nbd_srv=srv copytoram=n"
 expect "archiso_nbd_name=" "nbd=srv/myiso" "archiso_nbd_srv=srv archiso_nbd_name=myiso"
 expect "dracut root=live:http://" "fetch=http://srv/LiveOS/squashfs.img" "root=live:http://srv/LiveOS/squashfs.img"
 expect "live-boot fetch=" "fetch=http://1.2.3.4/live/filesystem.squashfs" "boot=live fetch=http://1.2.3.4/live/filesystem.squashfs"
