@@ -43,6 +43,8 @@ static int write_file(const char *path, const char *text, mode_t mode)
 	return close(fd);
 }
 
+static int record_disks(void);
+
 /* Is the shutdown stage worth its RAM for this boot? */
 static int wanted(const struct lr_opts *o)
 {
@@ -94,6 +96,10 @@ int lr_install_shutdown(const struct lr_opts *o)
 		bb_simple_perror_msg(SD_DIR);
 		return -1;
 	}
+	/* (what to ask about at the end, whoever unmounts what before) */
+	if (record_disks() != 0)
+		lr_log("warning: the shutdown stage won't know the stack's filesystems unmounted "
+				"before it runs");
 	lr_log("shutdown stage: " SD_DIR "/shutdown (liveroot, %llu KiB of RAM): it unmounts "
 			"the stack when the system goes down", ((unsigned long long)n + 1023) / 1024);
 	lr_memlog("shutdown");
@@ -262,10 +268,11 @@ static int in_scope(const struct mnt *m, const char *dir, int self)
  * rounds while something still goes (a lazily released file may take a
  * moment: a round without progress waits 100 ms, three end it); what is
  * left then is made read-only. */
-static void release_below(const char *dir, int self)
+static int release_below(const char *dir, int self)
 {
 	unsigned n, i, left, round, stalls = 0;
 	struct mnt *v;
+	int stuck = 0;
 
 	for (round = 0; round < 16; round++) {
 		int progress = 0;
@@ -282,7 +289,7 @@ static void release_below(const char *dir, int self)
 		}
 		free_mounts(v, n);
 		if (!left)
-			return;
+			return 0;
 		if (!progress) {
 			if (++stalls == 3)
 				break;
@@ -291,16 +298,19 @@ static void release_below(const char *dir, int self)
 	}
 	v = read_mounts(&n);
 	for (i = n; i-- > 0; )
-		if (in_scope(&v[i], dir, self))
-			release(&v[i], 1);
+		if (in_scope(&v[i], dir, self) && release(&v[i], 1) < 0)
+			stuck++;
 	free_mounts(v, n);
+	return stuck;
 }
 
-/* systemd's way: we are PID 1 in SD_DIR, the old root on /oldroot */
-static void down_pivoted(void)
+/* systemd's way: we are PID 1 in SD_DIR, the old root on /oldroot.
+ * Returns how many mounts stay writable (said). */
+static int down_pivoted(void)
 {
 	unsigned n, i;
 	struct mnt *v;
+	int stuck;
 
 	mkdir(SD_HOLD, 0700);
 	/* the stack's mounts sit below the /run that the overlay pins:
@@ -321,28 +331,32 @@ static void down_pivoted(void)
 	}
 	free_mounts(v, n);
 	/* the old root: everything on it, then the overlay itself */
-	release_below("/oldroot", 1);
+	stuck = release_below("/oldroot", 1);
 	/* then the stack, the last mounted first: the persistent layer's
 	 * file, its filesystem, the images, the ISO, the media */
-	release_below(SD_HOLD, 0);
+	return stuck + release_below(SD_HOLD, 0);
 }
 
 /* Any other init: the root stays in use, so everything writable goes
  * read-only, the last mounted first (the overlay before its layers) */
-static void down_in_place(void)
+static int down_in_place(void)
 {
 	unsigned n, i;
 	struct mnt *v = read_mounts(&n);
+	int stuck = 0;
 
 	for (i = n; i-- > 0; ) {
 		if (!v[i].rw || !on_disk(&v[i]))
 			continue;
 		if (mount(NULL, v[i].mp, NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0)
 			lr_log("remounted %s (%s) read-only", v[i].mp, v[i].source);
-		else
+		else {
 			bb_perror_msg("WARNING: can't remount %s (%s) read-only", v[i].mp, v[i].source);
+			stuck++;
+		}
 	}
 	free_mounts(v, n);
+	return stuck;
 }
 
 /* stdin, stdout, stderr on the console (of the /dev we see now: an open
@@ -384,6 +398,9 @@ static int self_pivot(void)
 		bb_simple_perror_msg("mount /proc");
 	if (mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, NULL) != 0)
 		bb_simple_perror_msg("mount /dev");
+	/* (/sys: the kernel's names of the devices, left_writable) */
+	if (mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+		bb_simple_perror_msg("mount /sys");
 	console();
 	lr_log("shutdown: in " SD_DIR ", the old root on /oldroot");
 	return 0;
@@ -401,35 +418,79 @@ static void restart_pivoted(const char *verb)
 
 /* --- what is left writable: asked of each superblock ---------------------- */
 
-/* A read-write filesystem on a device when the way down began.  At the
- * end its superblock is asked again: a mount gone from mountinfo may
- * still hold it (overlayfs's clone of its upper layer's mount). */
+/* A read-write filesystem on a device: the stack's, recorded when the
+ * stage was installed (SD_DISKS), and any other the way down begins with.
+ * At the end each superblock is asked again: a mount gone from mountinfo
+ * -- unmounted by us, or already by the system's own shutdown -- may still
+ * hold it (overlayfs's private clone of its upper layer's mount). */
 struct disk {
 	char *source, *fstype, *name;  /* name: its mount point's last component */
 	unsigned major, minor;
 };
 
-static struct disk *writable_disks(unsigned *count)
+static void add_disk(struct disk **d, unsigned *k, unsigned major, unsigned minor,
+		const char *source, const char *fstype, const char *name)
 {
-	unsigned n, i, j, k = 0;
+	unsigned j;
+
+	for (j = 0; j < *k; j++)
+		if ((*d)[j].major == major && (*d)[j].minor == minor
+		 && strcmp((*d)[j].source, source) == 0)
+			return;
+	*d = xrealloc_vector(*d, 3, *k);
+	(*d)[*k].source = xstrdup(source);
+	(*d)[*k].fstype = xstrdup(fstype);
+	(*d)[*k].name = xstrdup(name);
+	(*d)[*k].major = major;
+	(*d)[*k].minor = minor;
+	(*k)++;
+}
+
+static int is_disk(const struct mnt *m)
+{
+	return m->rw && m->source[0] == '/' && strcmp(m->fstype, "overlay") != 0;
+}
+
+/* The stack's read-write filesystems, for the way down: "MAJ:MIN TYPE
+ * SOURCE NAME" lines in SD_DISKS (installed with the stage) */
+static int record_disks(void)
+{
+	unsigned n, i;
 	struct mnt *v = read_mounts(&n);
-	struct disk *d = NULL;
+	char *text = xstrdup("");
+	int rc;
 
 	for (i = 0; i < n; i++) {
-		if (!v[i].rw || v[i].source[0] != '/' || v[i].major == 0)
+		char *t;
+		if (!is_disk(&v[i]) || !lr_under(v[i].mp, LR_DIR) || strchr(v[i].source, ' '))
 			continue;
-		for (j = 0; j < k && (d[j].major != v[i].major || d[j].minor != v[i].minor); j++)
-			continue;
-		if (j < k)
-			continue;
-		d = xrealloc_vector(d, 3, k);
-		d[k].source = xstrdup(v[i].source);
-		d[k].fstype = xstrdup(v[i].fstype);
-		d[k].name = xstrdup(bb_basename(v[i].mp));
-		d[k].major = v[i].major;
-		d[k].minor = v[i].minor;
-		k++;
+		t = xasprintf("%s%u:%u %s %s %s\n", text, v[i].major, v[i].minor, v[i].fstype,
+				v[i].source, bb_basename(v[i].mp));
+		free(text);
+		text = t;
 	}
+	free_mounts(v, n);
+	rc = write_file(SD_DIR "/disks", text, 0644);
+	free(text);
+	return rc;
+}
+
+static struct disk *writable_disks(const char *recorded, unsigned *count)
+{
+	unsigned n, i, k = 0, maj, min;
+	struct mnt *v = read_mounts(&n);
+	struct disk *d = NULL;
+	char *text = xmalloc_open_read_close(recorded, NULL), *p, *l;
+	char type[32], src[256], name[64];
+
+	for (p = text; p && (l = strsep(&p, "\n")) != NULL; )
+		if (sscanf(l, "%u:%u %31s %255s %63s", &maj, &min, type, src, name) == 5)
+			add_disk(&d, &k, maj, min, src, type, name);
+	free(text);
+	for (i = 0; i < n; i++)
+		if (is_disk(&v[i]))
+			add_disk(&d, &k, v[i].major, v[i].minor, v[i].source, v[i].fstype,
+					bb_basename(v[i].mp));
 	free_mounts(v, n);
 	*count = k;
 	return d;
@@ -437,24 +498,44 @@ static struct disk *writable_disks(unsigned *count)
 
 enum { SB_GONE, SB_RO, SB_RW, SB_HELD };
 
-/* The state of d's superblock now */
-static int sb_state(const struct disk *d)
+/* Is d mounted where we see it?  1 (rw), 0 (ro), -1 (no) */
+static int mounted_here(const struct disk *d)
 {
 	unsigned n, i;
 	struct mnt *v = read_mounts(&n);
-	char path[80], opts[16];
-	int st = -1, fd;
+	int st = -1;
 
-	/* still mounted where we see it: the superblock's options */
 	for (i = 0; i < n; i++)
-		if (v[i].major == d->major && v[i].minor == d->minor && st != SB_RW)
-			st = v[i].rw ? SB_RW : SB_RO;
+		if (v[i].major == d->major && v[i].minor == d->minor
+		 && strcmp(v[i].source, d->source) == 0 && st != 1)
+			st = v[i].rw;
 	free_mounts(v, n);
-	if (st >= 0)
-		return st;
-	/* ext2/3/4: the driver lists every superblock it holds, mounted or not */
+	return st;
+}
+
+/* The state of d's superblock now */
+static int sb_state(const struct disk *d)
+{
+	char path[80], opts[16], buf[256];
+	const char *name = bb_basename(d->source);
+	struct stat st;
+	int m = mounted_here(d), fd;
+
+	if (m >= 0)
+		return m ? SB_RW : SB_RO;
+	/* ext2/3/4: the driver lists every superblock it holds, mounted or not,
+	 * under the kernel's name of the device */
 	if (strncmp(d->fstype, "ext", 3) == 0) {
-		snprintf(path, sizeof(path), "/proc/fs/ext4/%s/options", bb_basename(d->source));
+		if (stat(d->source, &st) == 0 && S_ISBLK(st.st_mode)) {
+			char *dn;
+			snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/uevent",
+					major(st.st_rdev), minor(st.st_rdev));
+			if (lr_read_small(path, buf, sizeof(buf)) > 0 && (dn = strstr(buf, "DEVNAME=")) != NULL) {
+				name = dn + 8;
+				*strchrnul(name, '\n') = '\0';
+			}
+		}
+		snprintf(path, sizeof(path), "/proc/fs/ext4/%s/options", name);
 		if (lr_read_small(path, opts, sizeof(opts)) < 0)
 			return errno == ENOENT ? SB_GONE : SB_HELD;
 		return is_prefixed_with(opts, "ro\n") ? SB_RO
@@ -468,39 +549,81 @@ static int sb_state(const struct disk *d)
 	return SB_GONE;
 }
 
-static int is_base(const struct disk *d)
+/* d is alive and writable, and no mount of ours shows it (the system's own
+ * shutdown unmounted it; the overlay's clone keeps it): mounting its device
+ * again gives that same superblock, which can then go read-only */
+static void grab_ro(const struct disk *d, const char *tmp)
 {
-	return strcmp(d->name, "media") == 0 || strcmp(d->name, "persist") == 0;
+	if (mkdir(tmp, 0700) != 0 && errno != EEXIST) {
+		bb_perror_msg("mkdir %s", tmp);
+		return;
+	}
+	if (mount(d->source, tmp, d->fstype, MS_NODEV | MS_NOSUID | MS_NOEXEC, NULL) != 0) {
+		bb_perror_msg("can't reach %s (%s) again to make it read-only", d->source, d->fstype);
+	} else {
+		if (mount(NULL, tmp, NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0)
+			lr_log("%s (%s): no mount showed it, yet it was read-write: read-only now",
+					d->source, d->fstype);
+		else
+			bb_perror_msg("can't make %s (%s) read-only", d->source, d->fstype);
+		if (umount2(tmp, 0) != 0)
+			umount2(tmp, MNT_DETACH);
+	}
+	rmdir(tmp);
 }
 
-/* What is still writable on disk, or may be: said, and counted */
-static int left_writable(const struct disk *d, unsigned nd)
+/* An ext2/3 host without a journal comes up READ-ONLY after an unclean
+ * shutdown (media.c); one with a journal replays it; others just warn */
+static const char *consequence(const struct disk *d)
+{
+	struct lr_ext e;
+	int fd = open(d->source, O_RDONLY | O_CLOEXEC), ext;
+
+	ext = fd >= 0 && lr_read_ext(fd, 0, &e) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (ext && !e.journal)
+		return "an ext2 filesystem without a journal: at the next boot liveroot finds it not "
+			"cleanly unmounted and uses it READ-ONLY (run e2fsck on it on another machine)";
+	if (ext)
+		return "the next mount replays its journal";
+	return "the next mount may say it was not properly unmounted";
+}
+
+/* What is still writable on disk, or may be: said, and counted.  tmp:
+ * a directory to make on a tmpfs, for grab_ro */
+static int left_writable(const struct disk *d, unsigned nd, const char *tmp)
 {
 	unsigned i;
-	int *st = xmalloc(nd * sizeof(*st) + 1), bad = 0, file = 0, file_ro = 0;
+	int *st = xmalloc(nd * sizeof(*st) + 1), bad = 0, file = SB_GONE;
 
 	for (i = 0; i < nd; i++) {
 		st[i] = sb_state(&d[i]);
-		if (strcmp(d[i].name, "rwfile") == 0) {
-			file = 1;
-			file_ro = st[i] == SB_GONE || st[i] == SB_RO;
+		if ((st[i] == SB_RW || st[i] == SB_HELD) && mounted_here(&d[i]) < 0) {
+			grab_ro(&d[i], tmp);
+			st[i] = sb_state(&d[i]);
 		}
+		if (strcmp(d[i].name, "rwfile") == 0)
+			file = st[i];
 	}
 	for (i = 0; i < nd; i++) {
 		if (st[i] == SB_GONE || st[i] == SB_RO)
 			continue;
 		bad++;
-		if (st[i] == SB_RW && file && file_ro && is_base(&d[i]))
-			bb_error_msg("note: %s (%s) stays read-write: the loop device of the persistence "
-					"file on it keeps it open (the root still runs from it). The filesystem "
-					"in that file is read-only now and all is synced; %s may say it was not "
-					"properly unmounted", d[i].source, d[i].fstype, d[i].fstype);
+		if (st[i] == SB_RW && file == SB_RO
+		 && (strcmp(d[i].name, "media") == 0 || strcmp(d[i].name, "persist") == 0))
+			/* the file's filesystem is alive (the root still runs from
+			 * it) and read-only: its loop device holds the host */
+			bb_error_msg("WARNING: %s (%s) stays read-write: the loop device of the "
+					"persistence file on it keeps it open (the root still runs from it). "
+					"The filesystem in that file is read-only now and all is synced; %s",
+					d[i].source, d[i].fstype, consequence(&d[i]));
 		else if (st[i] == SB_RW)
-			bb_error_msg("WARNING: still read-write: %s (%s, the %s mount): at the next boot "
-					"it was not cleanly unmounted", d[i].source, d[i].fstype, d[i].name);
+			bb_error_msg("WARNING: still read-write: %s (%s, the %s mount); %s",
+					d[i].source, d[i].fstype, d[i].name, consequence(&d[i]));
 		else
-			bb_error_msg("WARNING: %s (%s, the %s mount) is still in use, its state unknown: "
-					"it may not be clean at the next boot", d[i].source, d[i].fstype, d[i].name);
+			bb_error_msg("WARNING: %s (%s, the %s mount) is still in use, its state unknown; "
+					"%s", d[i].source, d[i].fstype, d[i].name, consequence(&d[i]));
 	}
 	free(st);
 	return bad;
@@ -579,13 +702,10 @@ int lr_shutdown_main(char **argv)
 	}
 	console();
 	lr_log("shutdown (%s): %s", argv[1], pivoted ? "unmounting" : "remounting read-only");
-	disks = writable_disks(&ndisks);
-	if (pivoted)
-		down_pivoted();
-	else
-		down_in_place();
+	disks = writable_disks(pivoted ? "/disks" : SD_DIR "/disks", &ndisks);
+	bad = pivoted ? down_pivoted() : down_in_place();
 	sync();
-	bad = left_writable(disks, ndisks);
+	bad += left_writable(disks, ndisks, pivoted ? SD_HOLD "-again" : SD_DIR "/.liveroot-again");
 	if (!bad)
 		lr_log("nothing is left mounted read-write: %s now", argv[1]);
 	reboot(cmds[verb]);

@@ -75,9 +75,21 @@ int lr_under(const char *path, const char *dir)
  * to get it back.  Returns how many stay read-write. */
 static unsigned layers_readonly(void)
 {
-	char *info = xmalloc_open_read_close("/proc/self/mountinfo", NULL), *p, *l;
+	char *info, *p, *l;
 	char **lines = NULL, *undo = NULL;
 	unsigned n = 0, left = 0;
+
+	/* a persistence file: its loop device would hold its host writable
+	 * (the overlay keeps its own clone of the file's filesystem).
+	 * Nothing runs from the root assembled on /newroot: both go */
+	info = xmalloc_open_read_close("/proc/self/mountinfo", NULL);
+	if (info && strstr(info, " " LR_RWFILE " ")) {
+		if (umount2(LR_NEWROOT, 0) == 0 && umount2(LR_RWFILE, 0) == 0)
+			bb_error_msg("unmounted the root on " LR_NEWROOT " and the persistence file's "
+					"filesystem (" LR_RWFILE "): its host can go read-only");
+		free(info);
+		info = xmalloc_open_read_close("/proc/self/mountinfo", NULL);
+	}
 
 	for (p = info; p && (l = strsep(&p, "\n")) != NULL; ) {
 		lines = xrealloc_vector(lines, 4, n);

@@ -58,6 +58,8 @@ held() {
 		nsenter -t "$pid1" -m -r -w /bin/busybox sh -c "$HOLD" </dev/null >/dev/null 2>&1 &
 		holder=$!
 		sleep 2
+		# (PREGO: what the system's own shutdown does before, in its namespace)
+		[ -z "${PREGO:-}" ] || nsenter -t "$pid1" -m -r /bin/busybox sh -c "$PREGO" >"$TWORK/$n.prego" 2>&1
 		touch "/proc/$pid1/root/run/lrtest-go"
 	fi
 	wait $bg
@@ -92,6 +94,22 @@ detach "$LOOP"
 has "... and the next boot uses the layer read-write" "$TWORK/sddir2.out" \
 	"^R:mountinfo .* / / .* - overlay .*upperdir=/run/liveroot/persist/layer/upper" "^R:end"
 
+# --- the same, the layer already unmounted by the system's own shutdown (systemd's
+# umount.target, BusyBox init's umount -a): the overlay's clone keeps it alive and
+# writable, and no mount shows it any more -------------------------------------------
+attach "$STICK"
+PREGO="/bin/busybox umount /run/liveroot/persist && echo unmounted"
+held sdpre "media=$media" "rw=$LOOP:/layer" timeout=5
+PREGO=
+detach "$LOOP"
+grep -q unmounted "$TWORK/sdpre.prego" && has "shutdown after the layer was unmounted by the system: found again, made read-only" \
+	"$TWORK/sdpre.out" "^R:go" "^liveroot: /dev/loop[0-9]+ \(ext4\): no mount showed it, yet it was read-write: read-only now" \
+	"^liveroot: nothing is left mounted read-write: poweroff now" ||
+	fail "shutdown after the layer was unmounted by the system" "$(cat "$TWORK/sdpre.prego")"
+s=$(state "$STICK.off")
+[ "$s" = clean ] && pass "... the ext2 stick is clean at the power-off" ||
+	fail "... the ext2 stick is clean at the power-off" "state: $s"
+
 # --- a persistence file (ext2 in a file on an ext4 stick) --------------------------
 rm -rf "$M/sdf" && mkdir -p "$M/sdf" "$M/sdf-tree/upper" "$M/sdf-tree/work"
 mke2fs -q -F -t ext2 -d "$M/sdf-tree" "$M/sdf/layer.img" 16M
@@ -103,7 +121,7 @@ held sdfile "media=$media" "rw=$LOOP:/layer.img" timeout=5
 detach "$LOOP"
 has "shutdown, the root busy, a persistence file: its filesystem read-only, the stick's state said" \
 	"$TWORK/sdfile.out" "^R:go" \
-	"^liveroot: note: /dev/loop[0-9]+ \(ext4\) stays read-write: the loop device of the persistence file"
+	"^liveroot: WARNING: /dev/loop[0-9]+ \(ext4\) stays read-write: the loop device of the persistence file .*; the next mount replays its journal"
 debugfs -R "cat /layer.img" "$STICK.off" 2>/dev/null >"$M/sdf-layer.off"
 s=$(state "$M/sdf-layer.off")
 [ "$s" = clean ] && pass "... the ext2 filesystem in the file is clean at the power-off" ||
@@ -140,3 +158,21 @@ fi
 has "... said, with the way back to read-write" "$TWORK/sdrescue.out" \
 	"/run/liveroot/persist \(/dev/loop[0-9]+\) is read-only now, all written" \
 	"to change the persistent layer from the shell: mount -o remount,rw /run/liveroot/persist"
+# a persistence file: its loop device would hold the host writable; the root on
+# /newroot (nothing runs from it) and the file's filesystem go first
+rm -rf "$M/sdrf" && mkdir -p "$M/sdrf"
+mke2fs -q -F -t ext2 -d "$M/sdf-tree" "$M/sdrf/layer.img" 16M
+STICK=$M/sdrf.ext2
+rm -f "$STICK" && mke2fs -q -F -t ext2 -L SDSTICK -d "$M/sdrf" "$STICK" 48M
+attach "$STICK"
+ns_prepare
+: >"$R/etc/rescue-mounts"
+ns_liveroot sdrescuef "media=$media" "rw=$LOOP:/layer.img" init=/sbin/no-such-init timeout=5
+detach "$LOOP"
+if grep -qE "^RMNT .* /run/liveroot/persist ro,.* - ext[24] /dev/loop[0-9]+ ro(,|$)" "$TWORK/sdrescuef.out" &&
+	grep -q "^RESCUE" "$TWORK/sdrescuef.out" && ! grep -q "^RMNT .* /run/liveroot/rwfile " "$TWORK/sdrescuef.out"; then
+	pass "a failed boot with a persistence file: its ext2 host is read-only in the rescue shell"
+else
+	fail "a failed boot with a persistence file: the host read-only in the rescue shell" \
+		"$(grep -E "RMNT .*(persist|rwfile)|RESCUE|no-such" "$TWORK/sdrescuef.out" | tr '\n' ' ' | cut -c1-300)"
+fi
