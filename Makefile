@@ -51,7 +51,7 @@ SOURCE_DATE_EPOCH ?= 1700000000
 JOBS        ?= $(shell nproc)
 # make iso: the root (a directory, or a squashfs/erofs image), the image made,
 # its volume label, the root image's compression and block size (defaults
-# measured: bench/RESULTS.md), SERIAL=1: boot menus and console on ttyS0 too
+# measured: bench/results/RESULTS.md), SERIAL=1: boot menus and console on ttyS0 too
 ROOT        ?= $(OUT)/demo/root
 ISO         ?= $(OUT)/live.iso
 ISO_LABEL   ?= LIVEROOT
@@ -130,14 +130,14 @@ help:
 	@echo "  make check-buildroot BUILDROOT=DIR|TARBALL  test buildroot/ with that buildroot"
 	@echo "  make mutate      plant bugs in the applet one at a time: do the tests catch each?"
 	@echo "  make torture     power cuts against the persistent layer, CUTS per layout (figures:"
-	@echo "                   bench/RESULTS.md); make check runs a short version"
+	@echo "                   bench/results/RESULTS.md); make check runs a short version"
 	@echo "  make iso         a hybrid live image (CD/USB, BIOS/UEFI) of ROOT in ISO"
 	@echo "  make demo-debian Debian bookworm with systemd as a live image, booted to multi-user"
-	@echo "  make bench       benchmarks (bench/RESULTS.md)"
-	@echo "  make bench-iso   make iso's defaults measured (bench/iso.md)"
-	@echo "  make bench-peers liveroot beside live-boot and dracut on one Debian root (bench/peers.md)"
-	@echo "  make bench-net   fetch= against wget, nbd= below the image's size (bench/net.md)"
-	@echo "  make bench-i686  the i686 build's RAM floors on a Pentium II (bench/i686.md)"
+	@echo "  make bench       benchmarks (bench/results/RESULTS.md)"
+	@echo "  make bench-iso   make iso's defaults measured (bench/results/iso.md)"
+	@echo "  make bench-peers liveroot beside live-boot and dracut on one Debian root (bench/results/peers.md)"
+	@echo "  make bench-net   fetch= against wget, nbd= below the image's size (bench/results/net.md)"
+	@echo "  make bench-i686  the i686 build's RAM floors on a Pentium II (bench/results/i686.md)"
 	@echo "  make check-i686  the ARCH=i686 build's demo image, for make check (out/i686/)"
 	@echo "  make libc-sizes  BusyBox size with uclibc, musl and glibc side by side"
 	@echo "  make clean       remove $(OUT) and the BusyBox builds (keeps the toolchains)"
@@ -333,24 +333,24 @@ bench: x86-only all $(OUT)/demo/live.iso
 	$(MAKE) bench-i686
 	{ echo "# Benchmark results"; echo; echo "Regenerate with \`make bench\` (qemu TCG; figures vary by a few percent between runs)."; \
 	  echo; cat $(OUT)/bench/table.md; echo; cat $(OUT)/bench-stack/table.md; \
-	  for f in bench/peers.md bench/iso.md bench/net.md bench/i686.md bench/fuzz.md bench/mutate.md bench/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/RESULTS.md
-	@echo "bench: wrote bench/RESULTS.md"
+	  for f in bench/results/peers.md bench/results/iso.md bench/results/net.md bench/results/i686.md bench/results/fuzz.md bench/results/mutate.md bench/results/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/results/RESULTS.md
+	@echo "bench: wrote bench/results/RESULTS.md"
 
 # liveroot beside live-boot's and dracut's initramfs on one Debian root and
-# kernel (bench/peers.md, bench/peers.svg; part of bench/RESULTS.md)
+# kernel (bench/results/peers.md, bench/results/peers.svg; part of bench/results/RESULTS.md)
 bench-peers: x86-only $(INITRAMFS)
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) KERNEL_DIR=$(KERNEL_DIR) bench/peers
 
 # make iso's defaults: compression/block size on a Debian root, the RAM floor per
-# firmware (bench/iso.md, part of bench/RESULTS.md)
+# firmware (bench/results/iso.md, part of bench/results/RESULTS.md)
 bench-iso: x86-only $(INITRAMFS) $(OUT)/demo/live.iso
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) bench/iso
 
-# the i686 build's RAM floors on a Pentium II (bench/i686.md)
+# the i686 build's RAM floors on a Pentium II (bench/results/i686.md)
 bench-i686: x86-only check-i686
 	bench/i686
 
-# network boot: fetch= against wget, nbd= below the image's size (bench/net.md)
+# network boot: fetch= against wget, nbd= below the image's size (bench/results/net.md)
 bench-net: x86-only all $(OUT)/demo/live.iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/net
 

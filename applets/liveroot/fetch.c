@@ -196,49 +196,40 @@ static int fetch_one(const struct lr_opts *o, unsigned i, char **dst)
 	return rc;
 }
 
-/* Every fetch= image into a tmpfs on LR_RAM (G.fetched); 0 or -1 (and
+/* Every fetch= image into a tmpfs on LR_RAM, fetched[] their paths (o->nfetch
+ * of them).  Returns 0, 1 (one ISO image: it is the media) or -1 (and
  * nothing left of them) */
-int lr_fetch_images(const struct lr_opts *o)
+int lr_fetch_images(const struct lr_opts *o, char **fetched)
 {
 	unsigned long long mem[4], room, bytes = 0, t0 = monotonic_ms(), ms;
 	struct stat st;
-	char *opts;
 	unsigned i;
+	int iso = 0;
 
 	lr_meminfo(mem);
 	room = mem[0] * 1024 > lr_ram_margin() + MiB ? mem[0] * 1024 - lr_ram_margin() : MiB;
-	if (lr_mkdir(LR_RAM) != 0)
+	if (lr_mount_ram(room, o->nfetch) != 0)
 		return -1;
-	/* bounded: a stream of unknown length ends in ENOSPC, not in an OOM */
-	opts = xasprintf("size=%llu,nr_inodes=%u,mode=0755", room, o->nfetch + 16);
-	if (lr_mount("tmpfs", LR_RAM, "tmpfs", MS_NODEV | MS_NOSUID, opts) != 0) {
-		bb_perror_msg("mount tmpfs (%s) on " LR_RAM, opts);
-		free(opts);
-		return -1;
-	}
-	free(opts);
 	for (i = 0; i < o->nfetch; i++) {
-		if (fetch_one(o, i, &G.fetched[i]) != 0)
+		if (fetch_one(o, i, &fetched[i]) != 0)
 			goto fail;
-		G.nfetched = i + 1;
-		if (stat(G.fetched[i], &st) == 0)
+		if (stat(fetched[i], &st) == 0)
 			bytes += st.st_size;
 	}
-	if (o->nfetch == 1 && is_iso(G.fetched[0])) {
-		G.fetch_iso = 1;
-		lr_log("%s is an ISO image: it is the media", G.fetched[0]);
+	if (o->nfetch == 1 && is_iso(fetched[0])) {
+		iso = 1;
+		lr_log("%s is an ISO image: it is the media", fetched[0]);
 	}
 	ms = monotonic_ms() - t0;
 	lr_log("fetched %u image(s) to " LR_RAM ": %llu bytes in %llu ms (%llu KB/s, hashed in "
 			"the same pass)", o->nfetch, bytes, ms, ms ? bytes / ms : 0);
-	return 0;
+	return iso;
  fail:
 	while (i-- > 0) {
-		unlink(G.fetched[i]);
-		free(G.fetched[i]);
-		G.fetched[i] = NULL;
+		unlink(fetched[i]);
+		free(fetched[i]);
+		fetched[i] = NULL;
 	}
-	G.nfetched = 0;
 	umount2(LR_RAM, MNT_DETACH);
 	rmdir(LR_RAM);
 	return -1;

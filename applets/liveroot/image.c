@@ -280,6 +280,25 @@ static int inner_rootfs(const char *target, char **root)
 	return -1;
 }
 
+/* nbd=: the device is the image, mounted without a loop device (hashed
+ * first with verify=) */
+static int mount_device(struct lr_image *img, const char *target, const char *type)
+{
+	unsigned long long size;
+	uint8_t h[64];
+
+	if (img->verify && (ioctl(img->fd, BLKGETSIZE64, &size) != 0
+	 || hash_loop(img->path, img->fd, img->fd, size, h, img->verify) != 0
+	 || lr_check_hash(img->path, img->want, h, img->verify, "the bytes the device delivers") != 0))
+		return -1;
+	if (lr_mount(img->path, target, type, MS_RDONLY | MS_NODEV, NULL) != 0) {
+		bb_perror_msg("mount %s (%s) on %s: damaged image?", img->path, type, target);
+		return -1;
+	}
+	lr_log("mounted %s (%s) read-only on %s", img->path, type, target);
+	return 0;
+}
+
 /* The image on TARGET; *root: what the overlay stacks (TARGET, or the
  * root image inside it, malloced) */
 int lr_mount_image(struct lr_image *img, const char *target, char **root)
@@ -304,20 +323,8 @@ int lr_mount_image(struct lr_image *img, const char *target, char **root)
 	if (lr_mkdir(target) != 0)
 		return -1;
 	if (S_ISBLK(st.st_mode)) {
-		/* nbd=: the device is the image, no loop device */
-		unsigned long long size;
-		uint8_t h[64];
-
-		if (img->verify && (ioctl(img->fd, BLKGETSIZE64, &size) != 0
-		 || hash_loop(img->path, img->fd, img->fd, size, h, img->verify) != 0
-		 || lr_check_hash(img->path, img->want, h, img->verify, "the bytes the device delivers") != 0))
+		if (mount_device(img, target, type) != 0)
 			return -1;
-		rc = lr_mount(img->path, target, type, MS_RDONLY | MS_NODEV, NULL);
-		if (rc != 0) {
-			bb_perror_msg("mount %s (%s) on %s: damaged image?", img->path, type, target);
-			return rc;
-		}
-		lr_log("mounted %s (%s) read-only on %s", img->path, type, target);
 		goto inner;
 	}
 	/* erofs can mount a file by itself on kernels with
@@ -398,7 +405,6 @@ static int copy_to_ram(const struct lr_opts *o, struct lr_image *img, unsigned n
 	unsigned long long mem[4], total = 0, avail;
 	struct lr_image copies[LR_MAX_IMAGES];
 	unsigned long long size[LR_MAX_IMAGES];
-	char *opts;
 	unsigned i;
 
 	lr_meminfo(mem);
@@ -423,15 +429,8 @@ static int copy_to_ram(const struct lr_opts *o, struct lr_image *img, unsigned n
 				lr_ram_margin() / MiB);
 		return 1;
 	}
-	if (lr_mkdir(LR_RAM) != 0)
+	if (lr_mount_ram(total + MiB, n) != 0)
 		return -1;
-	opts = xasprintf("size=%llu,nr_inodes=%u,mode=0755", total + MiB, n + 16);
-	if (lr_mount("tmpfs", LR_RAM, "tmpfs", MS_NODEV | MS_NOSUID, opts) != 0) {
-		bb_perror_msg("mount tmpfs (%s) on " LR_RAM, opts);
-		free(opts);
-		return -1;
-	}
-	free(opts);
 	for (i = 0; i < n; i++) {
 		char *dst = xasprintf(LR_RAM "/%u-%s", i, bb_basename(img[i].path));
 		uint8_t h[64];
@@ -470,14 +469,14 @@ static int copy_to_ram(const struct lr_opts *o, struct lr_image *img, unsigned n
 
 /* nbd=: the export is the root image, the device mounted as it is;
  * hashed first with verify=sha256:HEX (no hash file beside a device) */
-static int nbd_image(const struct lr_opts *o, struct lr_image *img)
+static int nbd_image(const struct lr_opts *o, const char *dev, struct lr_image *img)
 {
-	img->fd = open(G.nbd_dev, O_RDONLY | O_CLOEXEC);
+	img->fd = open(dev, O_RDONLY | O_CLOEXEC);
 	if (img->fd < 0) {
-		bb_perror_msg("%s", G.nbd_dev);
+		bb_perror_msg("%s", dev);
 		return -1;
 	}
-	img->path = xstrdup(G.nbd_dev);
+	img->path = xstrdup(dev);
 	if (o->verify) {
 		if (!o->verify_hex) {
 			bb_error_msg("verify=sha%u with nbd=: give the hash (verify=sha%u:HEX), there "
@@ -502,54 +501,81 @@ static int nbd_image(const struct lr_opts *o, struct lr_image *img)
 	return 1;
 }
 
-/* Returns the number of images in img[], or -1 */
-/* Find the images (inside iso= if given) -- every path resolved inside the
- * media, regular files only -- take their expected hashes, copy them to RAM
- * if asked.  img[] gets what to mount (LR_MAX_IMAGES room); returns how
- * many, or -1. */
-int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
+/* fetch=: the images in RAM already, hashed while they came */
+static int fetched_images(const struct lr_source *src, struct lr_image *img)
+{
+	unsigned i;
+
+	for (i = 0; i < src->nfetched; i++) {
+		img[i].fd = open(src->fetched[i], O_RDONLY | O_CLOEXEC);
+		if (img[i].fd < 0) {
+			bb_perror_msg("%s", src->fetched[i]);
+			return -1;
+		}
+		img[i].path = xstrdup(src->fetched[i]);
+	}
+	return src->nfetched;
+}
+
+/* iso= on the media: loop-mounted on LR_ISO */
+static int mount_iso_file(const char *iso)
+{
+	char dev[32];
+	int fd, dio;
+
+	fd = lr_open_media_file(LR_MEDIA, iso, "iso=");
+	if (fd < 0)
+		return -1;
+	if (lr_mount_iso(fd, iso, "", LR_ISO, dev, sizeof(dev), &dio) != 0)
+		return -1;
+	lr_log("ISO file %s on %s (direct I/O %s)", iso, dev, dio ? "on" : "off");
+	return 0;
+}
+
+/* toram=: copy the images to RAM and release the media, or (not enough
+ * RAM) boot from it.  Returns 0, -1. */
+static int media_to_ram(const struct lr_opts *o, const struct lr_source *src,
+		struct lr_image *img, unsigned n)
+{
+	int rc;
+
+	if (src->kind == LR_SRC_FETCHED_ISO) {
+		lr_log("toram: the images are in RAM already (the fetched ISO)");
+		return 0;
+	}
+	rc = copy_to_ram(o, img, n);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		/* the media is not needed any more: release it */
+		if (o->iso)
+			umount2(LR_ISO, 0);
+		if (src->rw)
+			lr_log("the media holds the persistent layer: it stays mounted");
+		else if (lr_release_media() == 0)
+			lr_log("released the media (it can be removed now)");
+	}
+	/* rc > 0: not enough RAM, use the media */
+	return 0;
+}
+
+/* The images on the media (inside iso= if given) -- every path resolved
+ * inside the media, regular files only -- with their expected hashes.
+ * Returns how many, or -1. */
+static int media_images(const struct lr_opts *o, const struct lr_source *src,
+		struct lr_image *img)
 {
 	const char *base = LR_MEDIA;
 	char *found[LR_MAX_IMAGES];
 	char **names = (char **)o->images;
+	/* (a fetched ISO was hashed as a whole while it came) */
+	unsigned verify = src->kind == LR_SRC_FETCHED_ISO ? 0 : o->verify;
 	unsigned i, n = o->nimages;
 	int rc;
 
-	memset(img, 0, sizeof(img[0]) * LR_MAX_IMAGES);
-	for (i = 0; i < LR_MAX_IMAGES; i++)
-		img[i].fd = -1;
-	if (G.nfetched && !G.fetch_iso) {
-		/* fetch=: in RAM already, hashed while they came */
-		for (i = 0; i < G.nfetched; i++) {
-			img[i].fd = open(G.fetched[i], O_RDONLY | O_CLOEXEC);
-			if (img[i].fd < 0) {
-				bb_perror_msg("%s", G.fetched[i]);
-				return -1;
-			}
-			img[i].path = xstrdup(G.fetched[i]);
-		}
-		return G.nfetched;
-	}
-	if (G.nbd_image)
-		return nbd_image(o, img);
 	if (o->iso) {
-		char dev[32];
-		int fd, lfd, dio;
-
-		fd = lr_open_media_file(LR_MEDIA, o->iso, "iso=");
-		if (fd < 0)
+		if (mount_iso_file(o->iso) != 0)
 			return -1;
-		lfd = loop_attach(fd, o->iso, dev, sizeof(dev), &dio);
-		close(fd);
-		if (lfd < 0)
-			return -1;
-		rc = lr_mount_fs(dev, LR_ISO, "iso9660", MS_RDONLY | MS_NODEV | MS_NOSUID);
-		close(lfd);
-		if (rc != 0) {
-			bb_error_msg("can't mount %s as an ISO image", o->iso);
-			return -1;
-		}
-		lr_log("ISO file %s on %s (direct I/O %s)", o->iso, dev, dio ? "on" : "off");
 		base = LR_ISO;
 	}
 	if (o->image_dir) {
@@ -575,32 +601,35 @@ int lr_prepare_images(const struct lr_opts *o, struct lr_image *img)
 		if (img[i].fd < 0)
 			return -1;
 		img[i].path = concat_path_file(base, name);
-		/* (a fetched ISO was hashed as a whole while it came) */
-		rc = o->verify && !G.fetch_iso ? expected_hash(o, base, name, img[i].want) : 0;
+		rc = verify ? expected_hash(o, base, name, img[i].want) : 0;
 		free(name);
 		if (rc != 0)
 			return -1;
-		img[i].verify = G.fetch_iso ? 0 : o->verify;
+		img[i].verify = verify;
 	}
 	if (names == found)
 		for (i = 0; i < n; i++)
 			free(found[i]);
-	if (o->toram != TORAM_NO && G.fetch_iso)
-		lr_log("toram: the images are in RAM already (the fetched ISO)");
-	else if (o->toram != TORAM_NO) {
-		rc = copy_to_ram(o, img, n);
-		if (rc < 0)
-			return -1;
-		if (rc == 0) {
-			/* the media is not needed any more: release it */
-			if (o->iso)
-				umount2(LR_ISO, 0);
-			if (G.media_rw)
-				lr_log("the media holds the persistent layer: it stays mounted");
-			else if (lr_release_media() == 0)
-				lr_log("released the media (it can be removed now)");
-		}
-		/* rc > 0: not enough RAM, use the media */
-	}
+	return n;
+}
+
+/* The images to mount, from the source: img[] gets them (LR_MAX_IMAGES
+ * room), copied to RAM if asked.  Returns how many, or -1. */
+int lr_prepare_images(const struct lr_opts *o, const struct lr_source *src,
+		struct lr_image *img)
+{
+	unsigned i;
+	int n;
+
+	memset(img, 0, sizeof(img[0]) * LR_MAX_IMAGES);
+	for (i = 0; i < LR_MAX_IMAGES; i++)
+		img[i].fd = -1;
+	if (src->kind == LR_SRC_FETCHED)
+		return fetched_images(src, img);
+	if (src->kind == LR_SRC_NBD_IMAGE)
+		return nbd_image(o, src->dev, img);
+	n = media_images(o, src, img);
+	if (n >= 0 && o->toram != TORAM_NO && media_to_ram(o, src, img, n) != 0)
+		return -1;
 	return n;
 }

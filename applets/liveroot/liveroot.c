@@ -128,18 +128,66 @@ static void log_peer_note(const char *line)
 }
 
 /* nbd=: the running system's reads wait for the server (nbd.c's top) */
-static void nbd_settle(const char *dev)
+static void nbd_settle(const char *dev UNUSED_PARAM)
 {
 	IF_FEATURE_LIVEROOT_NET(lr_nbd_no_timeout(dev);)
+}
+
+/* The options: the applet's arguments and the kernel command line; init's
+ * arguments come after "--".  Returns init's argv, or NULL: -n printed them
+ * (or the parameters were bad), *rc is the exit code. */
+static char **read_options(struct lr_opts *o, char **argv, int *rc)
+{
+	const char *cmdline = "/proc/cmdline";
+	char **init_args = NULL, **init_argv;
+	unsigned opt, i, n;
+
+	/* after "--": the arguments for init (the kernel hands its unknown
+	 * command line words to /init, which passes them on after "--") */
+	for (i = 1; argv[i]; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			argv[i] = NULL;
+			init_args = argv + i + 1;
+			break;
+		}
+	}
+	opt = getopt32(argv, "nC:", &cmdline);
+	argv += optind;
+	if (opt & 1)
+		o->flags |= LR_DRYRUN;
+	if (lr_parse_options(o, argv, cmdline) != 0) {
+		*rc = EXIT_FAILURE;
+		if (opt & 1)
+			return NULL;
+		lr_rescue("bad parameters (see above)");
+	}
+	for (n = 0; init_args && init_args[n]; n++)
+		continue;
+	init_argv = xzalloc((n + 2) * sizeof(init_argv[0]));
+	init_argv[0] = (char *)o->init;
+	for (i = 0; i < n; i++)
+		init_argv[i + 1] = init_args[i];
+	if (opt & 1) {
+		lr_print_options(o);
+		printf("init_argv=");
+		for (i = 0; init_argv[i]; i++)
+			printf("%s'%s'", i ? " " : "", init_argv[i]);
+		printf("\npid1=%s\n", getpid() == 1 ? "yes"
+				: "no (a real boot runs as PID 1, from /init; -n checks no more)");
+		*rc = EXIT_SUCCESS;
+		return NULL;
+	}
+	return init_argv;
 }
 
 int liveroot_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int liveroot_main(int argc UNUSED_PARAM, char **argv)
 {
-	const char *cmdline = "/proc/cmdline";
+	struct lr_source src;
 	struct lr_opts *o;
-	unsigned opt, i, n;
-	char **init_args = NULL, **init_argv;
+	char **init_argv;
+	const char *why;
+	int rc;
 
 	INIT_G();
 	o = &G.o;
@@ -156,43 +204,13 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 			|| (strchr(argv[1], '/') && strcmp(bb_basename(argv[1]), "shutdown") == 0)))
 		return lr_shutdown_main(argv + 1);
 
-	/* after "--": the arguments for init (the kernel hands its unknown
-	 * command line words to /init, which passes them on after "--") */
-	for (i = 1; argv[i]; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			argv[i] = NULL;
-			init_args = argv + i + 1;
-			break;
-		}
-	}
-	opt = getopt32(argv, "nC:", &cmdline);
-	argv += optind;
-	if (opt & 1)
-		o->flags |= LR_DRYRUN;
-	if (lr_parse_options(o, argv, cmdline) != 0) {
-		if (opt & 1)
-			return EXIT_FAILURE;
-		lr_rescue("bad parameters (see above)");
-	}
-	for (n = 0; init_args && init_args[n]; n++)
-		continue;
-	init_argv = xzalloc((n + 2) * sizeof(init_argv[0]));
-	init_argv[0] = (char *)o->init;
-	for (i = 0; i < n; i++)
-		init_argv[i + 1] = init_args[i];
-	if (opt & 1) {
-		lr_print_options(o);
-		printf("init_argv=");
-		for (i = 0; init_argv[i]; i++)
-			printf("%s'%s'", i ? " " : "", init_argv[i]);
-		printf("\npid1=%s\n", getpid() == 1 ? "yes"
-				: "no (a real boot runs as PID 1, from /init; -n checks no more)");
-		return EXIT_SUCCESS;
-	}
+	/* options */
+	init_argv = read_options(o, argv, &rc);
+	if (!init_argv)
+		return rc;
 	if (access(LR_COMPLETE, F_OK) != 0)
 		lr_rescue("the initramfs is incomplete (" LR_COMPLETE " missing): it did not fit "
 				"in RAM while the kernel unpacked it; give the machine more memory");
-
 	die_func = lr_on_die;
 	if (lr_mount_run() != 0)
 		lr_rescue("can't set up " LR_RUN);
@@ -204,44 +222,24 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 		lr_memlog("modules");
 	}
 	stage_break(o->brk, BRK_PREMOUNT, "premount");
-	if (ENABLE_FEATURE_LIVEROOT_NET && (o->fetch || o->nbd || o->ip.mode != LR_IP_UNSET)) {
-		if (lr_net_up(o) != 0) {
-			if (o->fetch || o->nbd)
-				lr_rescue("no network (see above)");
-			lr_log("ip=: no network; the boot goes on (nothing here needs it)");
-		}
-		lr_memlog("network");
-	}
-	if (ENABLE_FEATURE_LIVEROOT_NET && o->fetch) {
-		if (lr_fetch_images(o) != 0)
-			lr_rescue("the images could not be fetched (see above): nothing was mounted");
-		lr_memlog("fetched");
-	}
-	if (ENABLE_FEATURE_LIVEROOT_NET && o->nbd) {
-		char dev[32];
-		if (lr_nbd_connect(o, dev, sizeof(dev)) != 0)
-			lr_rescue("no NBD device (see above)");
-		G.nbd_dev = xstrdup(dev);
-		lr_memlog("nbd");
-	}
-	/* the media: none when fetch= brought the images, or the NBD export is
-	 * the image */
-	if (!(G.nfetched && !G.fetch_iso) && !G.nbd_image) {
-		if (lr_mount_media(o) != 0)
-			lr_rescue("no boot media");
-		lr_memlog("media");
-	}
-	if (lr_mount_stack(o) != 0)
+
+	/* source: network, fetch=, nbd=, media */
+	why = lr_find_source(o, &src);
+	if (why)
+		lr_rescue(why);
+	/* images, writable layer, overlay */
+	if (lr_mount_stack(o, &src) != 0)
 		lr_rescue("the root (images, writable layer, overlay) could not be set up: see above");
 	lr_memlog("mounted");
-	if (lr_install_shutdown(o) != 0)
+	if (lr_install_shutdown(o, &src) != 0)
 		lr_log("warning: no shutdown stage: the system's own shutdown has to unmount the stack");
 	stage_break(o->brk, BRK_POSTMOUNT, "postmount");
-	/* break=preswitch: inside the switch, once all of its checks passed */
+
+	/* switch.  break=preswitch: inside it, once all of its checks passed */
 	if (o->brk == BRK_PRESWITCH)
 		o->flags |= LR_BREAK;
-
 	lr_switch_root(LR_NEWROOT, o->init, init_argv, o->console, o->flags,
-			G.nbd_dev ? nbd_settle : NULL, G.nbd_dev);
+			src.kind == LR_SRC_NBD_IMAGE || src.kind == LR_SRC_NBD_MEDIA ? nbd_settle : NULL,
+			src.dev);
 	lr_rescue("can't switch to the new root");
 }

@@ -38,7 +38,6 @@ PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
 enum {
 	LR_QUIET   = 1 << 0,    /* no memory log on the console */
 	LR_DEBUG   = 1 << 1,    /* print every step */
-	LR_OPTIONAL = 1 << 2,   /* (a device that may well be absent: not an error) */
 	LR_DRYRUN  = 1 << 2,    /* parse, print the plan, change nothing */
 	LR_KILL    = 1 << 3,    /* switch: kill processes that pin rootfs */
 	LR_NOPID1  = 1 << 4,    /* switch: do not insist on being PID 1 */
@@ -124,18 +123,8 @@ struct globals {
 	int switched;                    /* rootfs may be gone: no rescue there */
 	char *loaded;                    /* modaliases already handed to modprobe */
 	int preloaded;                   /* the usual modules were asked for */
-	char *ro_dev;                    /* the media device we made read-only */
-	char *media_dev;                 /* the media's device, once mounted */
-	const char *media_type;          /* ... and its filesystem type */
-	int media_rw;                    /* the media holds the persistent layer too
-	                                  * (1; -1: it has errors, read-only) */
-	int media_removable;             /* ... and is a USB stick, card or CD */
-	char *pxeserver;                 /* the boot server (DHCP siaddr, ip='s SERVER) */
-	char *fetched[LR_MAX_IMAGES];    /* fetch=: the images, in LR_RAM */
-	unsigned nfetched;
-	int fetch_iso;                   /* ... one ISO image: it is the media */
-	char *nbd_dev;                   /* nbd=: /dev/nbdN */
-	int nbd_image;                   /* ... is the root image itself (else the media) */
+	char *ro_dev;                    /* media.c: the media device it made read-only */
+	char *pxeserver;                 /* net.c: the boot server (DHCP siaddr, ip='s SERVER) */
 } FIX_ALIASING;
 #define G (*ptr_to_globals)
 #define INIT_G() do { \
@@ -143,12 +132,20 @@ struct globals {
 	G.log_fd = -1; \
 } while (0)
 
-/* sys.c: system helpers (the lowest layer, with memlog.c) */
+/* memlog.c: the log, small files (the very bottom) */
+ssize_t lr_read_small(const char *path, char *buf, size_t size);
+void lr_memlog(const char *stage);
+void lr_log(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+void lr_debug(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+void lr_open_log(void);
+void lr_meminfo(unsigned long long v[4]);
+unsigned long long lr_ram_margin(void);
+
+/* sys.c: system helpers (the lowest layer above memlog.c) */
 void lr_shell(const char *why);
 void lr_rescue(const char *why) NORETURN;
 int lr_under(const char *path, const char *dir);
 void lr_on_die(void);
-ssize_t lr_read_small(const char *path, char *buf, size_t size);
 int lr_run_modprobe(char *names);
 int lr_modprobe(const char *names);
 enum { LR_LOOP_RO = 0, LR_LOOP_RW = 1 };
@@ -159,10 +156,15 @@ int lr_run(const char *const *argv);
 int lr_mkdir(const char *path);
 int lr_mount(const char *src, const char *target, const char *type,
 		unsigned long flags, const char *data);
+int lr_mount_ram(unsigned long long size, unsigned files);
+
+/* confine.c: paths from media or the new root, never leaving them */
 int lr_open_in_root(int rootfd, const char *path, int flags);
 int lr_open_media_file(const char *base, const char *path, const char *what);
 int lr_open_media_alt(const char *base, const char *spec, const char *what, char **chosen);
 int lr_open_dir_beneath(const char *base, const char *rel, int create);
+
+/* copy.c: hashing, copying, what an image is */
 struct lr_hash {
 	unsigned bits;
 	union {
@@ -178,14 +180,6 @@ int lr_check_hash(const char *path, const char *want, const uint8_t *h, unsigned
 const char *lr_image_type(int fd);
 int lr_copy_pass(int in, const char *src, long long total, int stream, const char *dst,
 		uint8_t *hash, unsigned bits);
-
-/* memlog.c */
-void lr_memlog(const char *stage);
-void lr_log(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
-void lr_debug(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
-void lr_open_log(void);
-void lr_meminfo(unsigned long long v[4]);
-unsigned long long lr_ram_margin(void);
 
 /* parse.c: parsers of outside input, no I/O (fuzzed) */
 struct lr_mnt {
@@ -221,12 +215,39 @@ struct lr_ext {
 };
 int lr_ext_super(const uint8_t *sb, size_t len, struct lr_ext *e);
 
-/* options.c: inputs */
+/* options.c: inputs (one table of liveroot's parameters) */
 int lr_valid_spec(const char *spec);
 int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline);
 int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file);
 void lr_print_options(const struct lr_opts *o);
+int lr_param_index(const char *name);  /* its row; -1: not a parameter */
+int lr_apply_param(struct lr_opts *o, char *arg, const char *from);  /* NAME[=VALUE] */
+char *lr_next_word(char **pp);         /* of a kernel command line */
+/* peers.c: the peers' words (dracut, archiso, live-boot), one table */
+void lr_peer_words(struct lr_opts *o, char *cmdline, char **set);
+void lr_peer_note(struct lr_opts *o, char *line);
 void lr_each_peer_note(const struct lr_opts *o, void (*say)(const char *line));
+
+/* Where the boot's images come from: found once (source.c), then handed
+ * to the image, layer and shutdown stages */
+enum {
+	LR_SRC_MEDIA,           /* a device, mounted read-only on LR_MEDIA */
+	LR_SRC_FETCHED,         /* fetch=: the images, in LR_RAM; no media */
+	LR_SRC_FETCHED_ISO,     /* fetch=: one ISO image in LR_RAM, loop-mounted: the media */
+	LR_SRC_NBD_IMAGE,       /* nbd=: the export is the root image; no media */
+	LR_SRC_NBD_MEDIA,       /* nbd=: the export is the media */
+};
+struct lr_source {
+	unsigned kind;          /* LR_SRC_* */
+	char *dev;              /* the media's device once mounted (a fetched ISO's loop
+	                         * device), or nbd='s /dev/nbdN */
+	const char *type;       /* the media's filesystem type (NULL: not probed) */
+	int rw;                 /* the media holds the persistent layer too, mounted
+	                         * read-write (1; -1: it has errors, read-only) */
+	int removable;          /* the media is a USB stick, card or CD */
+	char *fetched[LR_MAX_IMAGES];  /* fetch=: the files in LR_RAM */
+	unsigned nfetched;
+};
 
 /* net.c, nbd.c, fetch.c: sources (the network) */
 int lr_dhcp_event(const char *event);
@@ -234,20 +255,27 @@ int lr_net_up(const struct lr_opts *o);
 char *lr_expand_pxeserver(const char *s);
 int lr_tcp_connect(const char *host, unsigned port, unsigned timeout);
 int lr_http_get(const char *url, unsigned timeout, long long *length, int quiet);
-int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz);
+int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz);  /* 1: the image */
 int lr_nbd_no_timeout(const char *dev);
-int lr_fetch_images(const struct lr_opts *o);
+int lr_fetch_images(const struct lr_opts *o, char **fetched);  /* 1: an ISO */
 
 /* media.c: sources */
 int lr_coldplug(const char *extra);
-char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typep);
-int lr_mount_media(const struct lr_opts *o);
+char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typep,
+		unsigned timeout, int optional);
+int lr_mount_media(const struct lr_opts *o, struct lr_source *src);
 int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned long flags);
+int lr_mount_iso(int fd, const char *file, const char *what, const char *target,
+		char *dev, size_t devsz, int *dio);
 int lr_release_media(void);
 int lr_list_images(const char *base, const struct lr_opts *o, char **names, int quiet);
 int lr_read_ext(int fd, unsigned long long size, struct lr_ext *e);
 int lr_check_ext(int fd, const char *what, unsigned long long size);
 const char *lr_rw_fstype(const char *type);
+
+/* source.c: the sequence network -> fetch= -> nbd= -> media; NULL, or why
+ * there is no source (for lr_rescue) */
+const char *lr_find_source(const struct lr_opts *o, struct lr_source *src);
 
 /* image.c: images */
 struct lr_image {
@@ -256,7 +284,8 @@ struct lr_image {
 	unsigned verify;        /* 256/512: hash it (sha256/sha512) before mounting */
 	char want[129];         /* the expected hash, lower-case hex */
 };
-int lr_prepare_images(const struct lr_opts *o, struct lr_image *img);
+int lr_prepare_images(const struct lr_opts *o, const struct lr_source *src,
+		struct lr_image *img);
 int lr_mount_image(struct lr_image *img, const char *target, char **root);
 
 /* layer.c: the writable layer */
@@ -264,14 +293,14 @@ struct lr_rw {
 	char *upper, *work;     /* for overlayfs */
 	char *lower;            /* a damaged persistent layer, read-only, or NULL */
 };
-int lr_mount_rw(const struct lr_opts *o, struct lr_rw *rw);
+int lr_mount_rw(const struct lr_opts *o, const struct lr_source *src, struct lr_rw *rw);
 
 /* stack.c: the sequence */
 int lr_mount_run(void);
-int lr_mount_stack(const struct lr_opts *o);
+int lr_mount_stack(const struct lr_opts *o, const struct lr_source *src);
 
 /* shutdown.c */
-int lr_install_shutdown(const struct lr_opts *o);
+int lr_install_shutdown(const struct lr_opts *o, const struct lr_source *src);
 int lr_shutdown_main(char **argv);
 
 /* switch.c */

@@ -447,13 +447,16 @@ static int uevent_wait(int fd, int ms)
 	return n;
 }
 
-/* Wait until SPEC shows up (loading drivers meanwhile); what: for messages.
- * try: NULL, or a function that accepts or rejects a found device (auto). */
+/* Wait until SPEC shows up (loading drivers meanwhile), at most timeout
+ * seconds; what: for messages.  try: NULL, or a function that accepts or
+ * rejects a found device (auto; it sets *typep for the one it accepts).
+ * optional: a device that may well be absent (not an error, said quietly). */
 static char *wait_for(const struct lr_opts *o, const char *spec, const char **typep,
-		int (*try)(const struct lr_opts *, const char *, const char *))
+		int (*try)(const struct lr_opts *, const char *, const char **),
+		unsigned timeout, int optional)
 {
 	unsigned long long start = monotonic_ms();
-	unsigned long long limit = start + o->timeout * 1000ULL;
+	unsigned long long limit = start + timeout * 1000ULL;
 	unsigned long long next_note = start + 5000;
 	llist_t *tried = NULL;
 	int ufd = uevent_open();
@@ -473,7 +476,7 @@ static char *wait_for(const struct lr_opts *o, const char *spec, const char **ty
 				/* tried: a device whose filesystem was identified
 				 * and looked at; one that was not ready comes again */
 				if (!llist_find_str(tried, d)) {
-					int r = try(o, d, NULL);
+					int r = try(o, d, typep);
 					if (r == 0)
 						dev = xstrdup(d);
 					else if (r == -1)
@@ -492,7 +495,7 @@ static char *wait_for(const struct lr_opts *o, const char *spec, const char **ty
 			break;
 		if (monotonic_ms() >= next_note) {
 			lr_log("still waiting for %s (%llu of %u s)", spec,
-					(monotonic_ms() - start) / 1000, o->timeout);
+					(monotonic_ms() - start) / 1000, timeout);
 			next_note += 5000;
 		}
 		/* a uevent wakes us at once; otherwise look again now and then */
@@ -507,12 +510,12 @@ static char *wait_for(const struct lr_opts *o, const char *spec, const char **ty
 	}
 	if (ambiguous)
 		return NULL;
-	if (o->flags & LR_OPTIONAL) {
-		lr_log("%s not found within %u s", spec, o->timeout);
+	if (optional) {
+		lr_log("%s not found within %u s", spec, timeout);
 		return NULL;
 	}
 	bb_error_msg("%s not found within %u s (waited %llu ms); block devices seen:", spec,
-			o->timeout, monotonic_ms() - start);
+			timeout, monotonic_ms() - start);
 	{
 		char *p = xmalloc_open_read_close("/proc/partitions", NULL);
 		fputs(p ? p : "(no /proc/partitions)\n", stderr);
@@ -521,9 +524,10 @@ static char *wait_for(const struct lr_opts *o, const char *spec, const char **ty
 	return NULL;
 }
 
-char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typep)
+char *lr_wait_device(const struct lr_opts *o, const char *spec, const char **typep,
+		unsigned timeout, int optional)
 {
-	return wait_for(o, spec, typep, NULL);
+	return wait_for(o, spec, typep, NULL, timeout, optional);
 }
 
 static const char fs_types[] ALIGN1 = "iso9660\0" "udf\0" "vfat\0" "ext4\0" "erofs\0"
@@ -685,6 +689,26 @@ int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned 
 	return 0;
 }
 
+/* Loop-mount the ISO image FILE (fd open on it, closed here) read-only on
+ * TARGET; dev gets the loop device, *dio whether it does direct I/O.
+ * Returns 0, or -1 (said: "can't mount WHAT FILE as an ISO image" when the
+ * mount failed). */
+int lr_mount_iso(int fd, const char *file, const char *what, const char *target,
+		char *dev, size_t devsz, int *dio)
+{
+	int lfd, rc;
+
+	lfd = lr_loop_attach(fd, file, 0, 0, 0, LR_LOOP_RO, dev, devsz, dio);
+	close(fd);
+	if (lfd < 0)
+		return -1;
+	rc = lr_mount_fs(dev, target, "iso9660", MS_RDONLY | MS_NODEV | MS_NOSUID);
+	close(lfd); /* autoclear: the mount holds it now */
+	if (rc != 0)
+		bb_error_msg("can't mount %s%s as an ISO image", what, file);
+	return rc;
+}
+
 /* The image (or ISO) lookup path on the mounted media */
 static const char *first_wanted(const struct lr_opts *o)
 {
@@ -844,9 +868,10 @@ static int wanted_on_media(const struct lr_opts *o)
 
 /* media=auto: look at a device only when a probe says it holds a
  * filesystem that live media use; mount it read-only (journals not
- * replayed), keep it if it holds what we look for.  Returns 0 (this one),
- * -1 (not this one), -2 (not ready or no filesystem yet: ask again later). */
-static int try_auto(const struct lr_opts *o, const char *dev, const char *unused UNUSED_PARAM)
+ * replayed), keep it if it holds what we look for.  Returns 0 (this one,
+ * *typep its type), -1 (not this one), -2 (not ready or no filesystem yet:
+ * ask again later). */
+static int try_auto(const struct lr_opts *o, const char *dev, const char **typep)
 {
 	struct volume_id *vid;
 	const char *type = NULL;
@@ -867,7 +892,7 @@ static int try_auto(const struct lr_opts *o, const char *dev, const char *unused
 	if (lr_mount_fs(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID) != 0)
 		return -1;
 	if (wanted_on_media(o) == 0) {
-		G.media_type = type;
+		*typep = type;
 		return 0;
 	}
 	lr_log("%s has no usable %s: next", dev, first_wanted(o));
@@ -961,10 +986,10 @@ static int layer_on_media(const struct lr_opts *o, const char *dev)
 /* The media holds the persistent layer too: a second mount of the same
  * filesystem can't be read-write while the first is read-only, so mount
  * it once, read-write (ext filesystems with errors stay read-only: the
- * layer shows read-only, see layer.c). */
-static int media_rw(const char *dev)
+ * layer shows read-only, see layer.c).  Sets src->rw. */
+static int media_rw(struct lr_source *src)
 {
-	const char *type = G.media_type;
+	const char *dev = src->dev, *type = src->type;
 	int fd;
 
 	if (!type || (index_in_strings(LR_DIR_HOSTS, type) < 0
@@ -979,7 +1004,7 @@ static int media_rw(const char *dev)
 		fd = open(dev, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0 && lr_check_ext(fd, dev, 0) > 0) {
 			close(fd);
-			G.media_rw = -1;
+			src->rw = -1;
 			lr_log("media and persistent layer on %s: the media stays read-only", dev);
 			return 0;
 		}
@@ -992,7 +1017,7 @@ static int media_rw(const char *dev)
 		if ((e == EROFS || e == EACCES)
 		 && lr_mount_fs(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID) == 0) {
 			/* a write-protected stick: boot, the layer read-only */
-			G.media_rw = -1;
+			src->rw = -1;
 			lr_log("media and persistent layer on %s, which is write-protected: both "
 					"read-only, this session's changes stay in RAM", dev);
 			return 0;
@@ -1003,60 +1028,59 @@ static int media_rw(const char *dev)
 				"(make EXTRA_MODULES=<its module>)" : "");
 		return -1;
 	}
-	G.media_rw = 1;
+	src->rw = 1;
 	lr_log("media and persistent layer on one filesystem (%s, %s): mounted read-write once "
 			"on " LR_MEDIA "; the images are opened read-only inside it", dev, type);
 	return 0;
 }
 
-int lr_mount_media(const struct lr_opts *o)
+/* fetch= brought an ISO image: it is the media, in RAM */
+static int mount_fetched_iso(struct lr_source *src)
+{
+	char ldev[32];
+	int fd = open(src->fetched[0], O_RDONLY | O_CLOEXEC), dio;
+
+	if (fd < 0) {
+		bb_perror_msg("%s", src->fetched[0]);
+		return -1;
+	}
+	if (lr_mount_iso(fd, src->fetched[0], "the fetched ", LR_MEDIA, ldev, sizeof(ldev), &dio) != 0)
+		return -1;
+	lr_log("media: the fetched ISO image %s on %s", src->fetched[0], ldev);
+	src->type = "iso9660";
+	src->dev = xstrdup(ldev);
+	return 0;
+}
+
+/* The media on LR_MEDIA, read-only (read-write when it holds the
+ * persistent layer too): src->dev, type, rw, removable */
+int lr_mount_media(const struct lr_opts *o, struct lr_source *src)
 {
 	char *dev;
-	const char *type;
+	const char *type = NULL;
 	int rc;
 
-	if (G.fetch_iso) {
-		/* fetch= brought an ISO image: it is the media, in RAM */
-		char ldev[32];
-		int fd = open(G.fetched[0], O_RDONLY | O_CLOEXEC), lfd, dio;
-
-		if (fd < 0) {
-			bb_perror_msg("%s", G.fetched[0]);
+	if (src->kind == LR_SRC_FETCHED_ISO) {
+		if (mount_fetched_iso(src) != 0)
 			return -1;
-		}
-		lfd = lr_loop_attach(fd, G.fetched[0], 0, 0, 0, LR_LOOP_RO, ldev, sizeof(ldev), &dio);
-		close(fd);
-		if (lfd < 0)
-			return -1;
-		rc = lr_mount_fs(ldev, LR_MEDIA, "iso9660", MS_RDONLY | MS_NODEV | MS_NOSUID);
-		close(lfd);
-		if (rc != 0) {
-			bb_error_msg("can't mount the fetched %s as an ISO image", G.fetched[0]);
-			return -1;
-		}
-		lr_log("media: the fetched ISO image %s on %s", G.fetched[0], ldev);
-		G.media_type = "iso9660";
-		G.media_dev = xstrdup(ldev);
 		goto check;
 	}
-	if (G.nbd_dev) {
+	if (src->kind == LR_SRC_NBD_MEDIA) {
 		/* nbd= whose export is not an image: it is the media (archiso's
 		 * NBD boot exports the whole ISO) */
-		type = NULL;
-		dev = xstrdup(G.nbd_dev);
+		dev = src->dev;
 		rc = lr_mount_fs(dev, LR_MEDIA, NULL, MS_RDONLY | MS_NODEV | MS_NOSUID);
 		if (rc != 0) {
 			bb_perror_msg("can't mount the NBD export %s read-only (tried iso9660, udf, "
 					"vfat, ext4, erofs, btrfs, xfs, exfat, ntfs3)", dev);
-			free(dev);
 			return rc;
 		}
 	} else if (strcmp(o->media, "auto") == 0) {
-		dev = wait_for(o, "a device holding the image", &type, try_auto);
+		dev = wait_for(o, "a device holding the image", &type, try_auto, o->timeout, 0);
 		if (!dev)
 			return -1;
 	} else {
-		dev = lr_wait_device(o, o->media, &type);
+		dev = lr_wait_device(o, o->media, &type, o->timeout, 0);
 		if (!dev)
 			return -1;
 		rc = lr_mount_fs(dev, LR_MEDIA, type, MS_RDONLY | MS_NODEV | MS_NOSUID);
@@ -1068,11 +1092,11 @@ int lr_mount_media(const struct lr_opts *o)
 			free(dev);
 			return rc;
 		}
-		G.media_type = type;
 	}
-	G.media_dev = dev;
-	G.media_removable = removable(bb_basename(dev));
-	if (layer_on_media(o, dev) && media_rw(dev) != 0)
+	src->dev = dev;
+	src->type = type;
+	src->removable = removable(bb_basename(dev));
+	if (layer_on_media(o, dev) && media_rw(src) != 0)
 		return -1;
  check:
 	rc = wanted_on_media(o);

@@ -1,8 +1,10 @@
 /* vi: set sw=4 ts=4: */
 /*
- * liveroot: the memory log.  One line per stage: seconds since boot,
+ * liveroot: the log and the memory log, the very bottom (calls nothing of
+ * the applet's own).  One line per stage: seconds since boot,
  * MemAvailable, MemFree, Shmem, Cached and the change since the previous
- * stage, on the console (unless quiet) and in /run/liveroot/log.
+ * stage, on the console (unless quiet) and in /run/liveroot/log.  Small
+ * files (/proc, /sys) are read here too.
  *
  * Licensed under GPLv2, see file LICENSE in this source tree.
  */
@@ -11,6 +13,18 @@
 #include "libbb.h"
 #include "liveroot.h"
 #include <sys/sysinfo.h>
+
+/* --- small files ----------------------------------------------------------- */
+
+/* Read up to size-1 bytes of PATH into buf, terminated after what was
+ * read.  Returns the length, or -1 (buf is then ""). */
+ssize_t lr_read_small(const char *path, char *buf, size_t size)
+{
+	ssize_t n = open_read_close(path, buf, size - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
 
 static const char mem_keys[] ALIGN1 =
 	"MemAvailable:\0" "MemFree:\0" "Shmem:\0" "Cached:\0";

@@ -92,42 +92,10 @@ static int send_option(int s, unsigned opt, const void *data, unsigned len)
 }
 
 /* The handshake; *size, *flags of the export.  Returns 0, -1 (said). */
-static int handshake(int s, const char *export, uint64_t *size, unsigned *flags)
+/* The server's replies to NBD_OPT_GO.  Returns 0 (granted: *size,
+ * *flags), 1 (an older server without it: NBD_OPT_EXPORT_NAME), -1 (said) */
+static int go_replies(int s, const char *export, uint64_t *size, unsigned *flags)
 {
-	uint8_t b[18 + 4 + 255 + 2];
-	unsigned hflags, cflags, nl = strlen(export);
-
-	if (rd(s, b, 18, "the greeting") != 0)
-		return -1;
-	if (get64(b) != NBDMAGIC) {
-		bb_error_msg("not an NBD server (no NBDMAGIC)");
-		return -1;
-	}
-	if (get64(b + 8) == OLDSTYLE) {
-		bb_error_msg("an old-style NBD server: liveroot speaks the fixed newstyle "
-				"handshake (nbd-server 3.x, qemu-nbd)");
-		return -1;
-	}
-	if (get64(b + 8) != IHAVEOPT) {
-		bb_error_msg("NBD server: unknown handshake");
-		return -1;
-	}
-	hflags = get16(b + 16);
-	if (!(hflags & FIXED_NEWSTYLE)) {
-		bb_error_msg("NBD server without the fixed newstyle handshake");
-		return -1;
-	}
-	cflags = FIXED_NEWSTYLE | (hflags & NO_ZEROES);
-	put_unaligned_be32(cflags, b);
-	if (wr(s, b, 4) != 0)
-		return -1;
-
-	/* NBD_OPT_GO: name, no information requests */
-	put_unaligned_be32(nl, b);
-	memcpy(b + 4, export, nl);
-	put16(b + 4 + nl, 0);
-	if (send_option(s, OPT_GO, b, 4 + nl + 2) != 0)
-		return -1;
 	*flags = ~0U;
 	for (;;) {
 		uint8_t r[20], info[12];
@@ -175,7 +143,7 @@ static int handshake(int s, const char *export, uint64_t *size, unsigned *flags)
 					msg[i] = '?';
 			msg[m] = '\0';
 			if (type == REP_ERR_UNSUP)
-				break;  /* an older server: NBD_OPT_EXPORT_NAME */
+				return 1;  /* an older server: NBD_OPT_EXPORT_NAME */
 			bb_error_msg("NBD server refuses export '%s': %s%s%s", export,
 					type == REP_ERR_UNKNOWN ? "no such export"
 					: type == REP_ERR_POLICY ? "not allowed"
@@ -191,6 +159,48 @@ static int handshake(int s, const char *export, uint64_t *size, unsigned *flags)
 			len -= m;
 		}
 	}
+}
+
+static int handshake(int s, const char *export, uint64_t *size, unsigned *flags)
+{
+	int rc;
+	uint8_t b[18 + 4 + 255 + 2];
+	unsigned hflags, cflags, nl = strlen(export);
+
+	if (rd(s, b, 18, "the greeting") != 0)
+		return -1;
+	if (get64(b) != NBDMAGIC) {
+		bb_error_msg("not an NBD server (no NBDMAGIC)");
+		return -1;
+	}
+	if (get64(b + 8) == OLDSTYLE) {
+		bb_error_msg("an old-style NBD server: liveroot speaks the fixed newstyle "
+				"handshake (nbd-server 3.x, qemu-nbd)");
+		return -1;
+	}
+	if (get64(b + 8) != IHAVEOPT) {
+		bb_error_msg("NBD server: unknown handshake");
+		return -1;
+	}
+	hflags = get16(b + 16);
+	if (!(hflags & FIXED_NEWSTYLE)) {
+		bb_error_msg("NBD server without the fixed newstyle handshake");
+		return -1;
+	}
+	cflags = FIXED_NEWSTYLE | (hflags & NO_ZEROES);
+	put_unaligned_be32(cflags, b);
+	if (wr(s, b, 4) != 0)
+		return -1;
+
+	/* NBD_OPT_GO: name, no information requests */
+	put_unaligned_be32(nl, b);
+	memcpy(b + 4, export, nl);
+	put16(b + 4 + nl, 0);
+	if (send_option(s, OPT_GO, b, 4 + nl + 2) != 0)
+		return -1;
+	rc = go_replies(s, export, size, flags);
+	if (rc <= 0)
+		return rc;
 	if (send_option(s, OPT_EXPORT_NAME, export, nl) != 0)
 		return -1;
 	if (rd(s, b, 10, "the export's size") != 0)
@@ -316,7 +326,8 @@ static int nbd_family(int s)
 }
 
 /* The first read of the device: the server answers (within the kernel's
- * timeout), and what the export is.  Returns 0, -1 (said). */
+ * timeout), and what the export is.  Returns 0 (the media), 1 (the root
+ * image), -1 (said). */
 static int probe(const char *dev, unsigned timeout, const char *export, const char *host,
 		unsigned port, uint64_t size)
 {
@@ -331,20 +342,75 @@ static int probe(const char *dev, unsigned timeout, const char *export, const ch
 				"or broke the connection", host, port, timeout ? timeout : 1);
 	else {
 		type = lr_image_type(fd);
-		G.nbd_image = type != NULL;
 		lr_log("NBD: %s is export '%s' of %s port %u, %llu bytes, read-only (the kernel "
 				"holds the connection, no process; no reconnect): %s%s", dev, export, host,
 				port, (unsigned long long)size, type ? "the root image, " : "the media",
 				type ? type : "");
-		rc = 0;
+		rc = type != NULL;
 	}
 	if (fd >= 0)
 		close(fd);
 	return rc;
 }
 
-/* Connect to nbd=HOST[:PORT][/EXPORT]; *dev gets /dev/nbdN.  Returns 0,
- * -1 (said). */
+/* Generic netlink, and the nbd driver's family in it (*fam).  Returns the
+ * socket, or -1 (said). */
+static int genl_open(int *fam)
+{
+	struct sockaddr_nl sa;
+	int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	if (nl < 0 || bind(nl, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		bb_simple_perror_msg("generic netlink");
+		if (nl >= 0)
+			close(nl);
+		return -1;
+	}
+	*fam = nbd_family(nl);
+	if (*fam < 0) {
+		errno = -*fam;
+		bb_perror_msg("the kernel's nbd driver (module nbd, make EXTRA_MODULES=nbd)");
+		close(nl);
+		return -1;
+	}
+	return nl;
+}
+
+/* NBD_CMD_CONNECT: the socket s to the kernel, read-only, the boot's
+ * request timeout.  *index: the device's number.  0, or -errno. */
+static int kernel_connect(int nl, int fam, int s, uint64_t size, unsigned flags,
+		unsigned timeout, uint32_t *index)
+{
+	struct nlmsg m;
+	struct nlattr *socks, *item, *a;
+	uint32_t fd32 = s;
+	int rc;
+
+	memset(&m, 0, sizeof(m));
+	m.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	nla_u64(&m, NBD_ATTR_SIZE_BYTES, size);
+	/* 4 KiB blocks when the size allows (squashfs, erofs images do) */
+	nla_u64(&m, NBD_ATTR_BLOCK_SIZE_BYTES, size % 4096 ? 512 : 4096);
+	/* read-only, whatever the server allows */
+	nla_u64(&m, NBD_ATTR_SERVER_FLAGS, flags | FLAG_READ_ONLY);
+	nla_u64(&m, NBD_ATTR_TIMEOUT, timeout ? timeout : 1);
+	socks = nla_put(&m, NBD_ATTR_SOCKETS | NLA_F_NESTED, NULL, 0);
+	item = nla_put(&m, NBD_SOCK_ITEM | NLA_F_NESTED, NULL, 0);
+	nla_put(&m, NBD_SOCK_FD, &fd32, 4);
+	nla_end(&m, item);
+	nla_end(&m, socks);
+	rc = talk(nl, &m, fam, NBD_CMD_CONNECT, 2);
+	if (rc < 0)
+		return rc;
+	a = m.n.nlmsg_type == fam ? nla_find(&m, NBD_ATTR_INDEX) : NULL;
+	*index = a && a->nla_len >= NLA_HDRLEN + 4 ? *(uint32_t *)((uint8_t *)a + NLA_HDRLEN) : 0;
+	return 0;
+}
+
+/* Connect to nbd=HOST[:PORT][/EXPORT]; *dev gets /dev/nbdN.  Returns 1
+ * (the export is the root image), 0 (it is the media), -1 (said). */
 int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz)
 {
 	char host[256];
@@ -352,12 +418,9 @@ int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz)
 	unsigned port, flags;
 	uint64_t size = 0;
 	struct nlmsg m;
-	struct nlattr *socks, *item, *a;
-	struct sockaddr_nl sa;
 	char *spec;
-	int s, nl, fam, rc;
-	uint32_t fd32, index;
-	unsigned bs;
+	int s, nl = -1, fam, rc;
+	uint32_t index;
 
 	spec = lr_expand_pxeserver(o->nbd);
 	if (!spec)
@@ -373,57 +436,28 @@ int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz)
 		free(spec);
 		return -1;
 	}
-	if (handshake(s, export, &size, &flags) != 0) {
-		close(s);
-		free(spec);
-		return -1;
-	}
+	if (handshake(s, export, &size, &flags) != 0)
+		goto fail;
 	/* the kernel's own timeouts from here on (see the top) */
 	{
 		struct timeval tv = { 0, 0 };
 		setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	}
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	memset(&sa, 0, sizeof(sa));
-	sa.nl_family = AF_NETLINK;
-	if (nl < 0 || bind(nl, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		bb_simple_perror_msg("generic netlink");
+	nl = genl_open(&fam);
+	if (nl < 0)
 		goto fail;
-	}
-	fam = nbd_family(nl);
-	if (fam < 0) {
-		errno = -fam;
-		bb_perror_msg("the kernel's nbd driver (module nbd, make EXTRA_MODULES=nbd)");
-		goto fail;
-	}
-	/* 4 KiB blocks when the size allows (squashfs, erofs images do) */
-	bs = size % 4096 ? 512 : 4096;
-	memset(&m, 0, sizeof(m));
-	m.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	nla_u64(&m, NBD_ATTR_SIZE_BYTES, size);
-	nla_u64(&m, NBD_ATTR_BLOCK_SIZE_BYTES, bs);
-	/* read-only, whatever the server allows */
-	nla_u64(&m, NBD_ATTR_SERVER_FLAGS, flags | FLAG_READ_ONLY);
-	nla_u64(&m, NBD_ATTR_TIMEOUT, o->timeout ? o->timeout : 1);
-	socks = nla_put(&m, NBD_ATTR_SOCKETS | NLA_F_NESTED, NULL, 0);
-	item = nla_put(&m, NBD_SOCK_ITEM | NLA_F_NESTED, NULL, 0);
-	fd32 = s;
-	nla_put(&m, NBD_SOCK_FD, &fd32, 4);
-	nla_end(&m, item);
-	nla_end(&m, socks);
-	rc = talk(nl, &m, fam, NBD_CMD_CONNECT, 2);
+	rc = kernel_connect(nl, fam, s, size, flags, o->timeout, &index);
 	if (rc < 0) {
 		errno = -rc;
 		bb_perror_msg("connecting the nbd device to %s", spec);
 		goto fail;
 	}
-	a = m.n.nlmsg_type == fam ? nla_find(&m, NBD_ATTR_INDEX) : NULL;
-	index = a && a->nla_len >= NLA_HDRLEN + 4 ? *(uint32_t *)((uint8_t *)a + NLA_HDRLEN) : 0;
 	snprintf(dev, devsz, "/dev/nbd%u", index);
 	close(s);  /* the kernel holds its own reference */
 	s = -1;
-	if (probe(dev, o->timeout, export, host, port, size) != 0) {
+	rc = probe(dev, o->timeout, export, host, port, size);
+	if (rc < 0) {
 		/* no more of it: the kernel would log the dead device for ever */
 		memset(&m, 0, sizeof(m));
 		m.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
@@ -433,7 +467,7 @@ int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz)
 	}
 	close(nl);
 	free(spec);
-	return 0;
+	return rc;
  fail:
 	if (nl >= 0)
 		close(nl);
@@ -448,7 +482,6 @@ int lr_nbd_connect(const struct lr_opts *o, char *dev, size_t devsz)
 int lr_nbd_no_timeout(const char *dev)
 {
 	struct nlmsg m;
-	struct sockaddr_nl sa;
 	unsigned index;
 	uint32_t i32;
 	int nl, fam, rc = -1;
@@ -456,11 +489,8 @@ int lr_nbd_no_timeout(const char *dev)
 	if (sscanf(dev, "/dev/nbd%u", &index) != 1)
 		return -1;
 	i32 = index;
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	memset(&sa, 0, sizeof(sa));
-	sa.nl_family = AF_NETLINK;
-	if (nl >= 0 && bind(nl, (struct sockaddr *)&sa, sizeof(sa)) == 0
-	 && (fam = nbd_family(nl)) >= 0) {
+	nl = genl_open(&fam);
+	if (nl >= 0) {
 		memset(&m, 0, sizeof(m));
 		m.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
 		nla_put(&m, NBD_ATTR_INDEX, &i32, 4);
@@ -468,13 +498,12 @@ int lr_nbd_no_timeout(const char *dev)
 		rc = talk(nl, &m, fam, NBD_CMD_RECONFIGURE, 4);
 		if (rc < 0)
 			errno = -rc;
+		close(nl);
 	}
 	if (rc != 0)
 		bb_perror_msg("WARNING: %s keeps its boot timeout: a server that does not answer "
 				"within it makes reads fail", dev);
 	else
 		lr_log("NBD: %s has no request timeout now: reads wait for the server", dev);
-	if (nl >= 0)
-		close(nl);
 	return rc ? -1 : 0;
 }

@@ -317,7 +317,9 @@ static void resolv_conf(const char *servers)
 	free(list);
 }
 
-/* DHCP on ifname through udhcpc, once; the lease configured here */
+/* DHCP on ifname through udhcpc, once; the lease configured here.
+ * (Long: udhcpc's run, its timeout and the lease's checks read best as
+ * one sequence.) */
 static int dhcp(const struct lr_opts *o, const char *ifname)
 {
 	char tries[12], *lease, *v;
@@ -358,8 +360,8 @@ static int dhcp(const struct lr_opts *o, const char *ifname)
 		unsigned i;
 
 		for (i = 0; (k = nth_string(keys, i))[0]; i++) {
-			char *v = getenv(k);
-			saved[i] = v ? xstrdup(v) : NULL;
+			char *e = getenv(k);
+			saved[i] = e ? xstrdup(e) : NULL;
 			unsetenv(k);
 		}
 		setenv("LIVEROOT_DHCP", "1", 1);
@@ -587,7 +589,8 @@ static char *http_head(int s, const char *url, unsigned timeout)
 /* GET url (http:// only; redirects followed, 5 at most).  Returns the
  * socket, its body next, with *length (-1: unknown); -2 when the server
  * has no such file (404, 410; said unless quiet); -1 on any other error,
- * said. */
+ * said.  (Long: one request/redirect loop; its steps share the socket
+ * and the URL being followed.) */
 int lr_http_get(const char *url0, unsigned timeout, long long *length, int quiet)
 {
 	char *url = xstrdup(url0);

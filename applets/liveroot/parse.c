@@ -504,7 +504,8 @@ static int autoconf_word(const char *s, size_t n)
  * and dracut's DEVICE:dhcp.  A client address without AUTOCONF (or with
  * off/none) is a static setup; the netmask defaults to the address's class,
  * as the kernel's.  Returns 0, or -1 (malformed or a method liveroot has
- * not: dhcp6, auto6, rarp, ibft). */
+ * not: dhcp6, auto6, rarp, ibft).  (Long: the ten fields of the kernel's
+ * syntax, one after the other.) */
 int lr_ip_param(const char *s, struct lr_ip *ip)
 {
 	const char *f[10];

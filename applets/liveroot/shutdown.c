@@ -46,14 +46,14 @@ static int write_file(const char *path, const char *text, mode_t mode)
 static int record_disks(void);
 
 /* Is the shutdown stage worth its RAM for this boot? */
-static int wanted(const struct lr_opts *o)
+static int wanted(const struct lr_opts *o, const struct lr_source *src)
 {
 	if (o->shutdown != SHUTDOWN_AUTO)
 		return o->shutdown == SHUTDOWN_YES;
-	return o->rw_dev || o->iso || G.media_removable;
+	return o->rw_dev || o->iso || src->removable;
 }
 
-int lr_install_shutdown(const struct lr_opts *o)
+int lr_install_shutdown(const struct lr_opts *o, const struct lr_source *src)
 {
 	static const char *const dirs[] = {
 		/* systemd binds /dev, /proc, /sys and /run there (a missing one it
@@ -65,7 +65,7 @@ int lr_install_shutdown(const struct lr_opts *o)
 	int in, out;
 	off_t n;
 
-	if (!wanted(o)) {
+	if (!wanted(o, src)) {
 		lr_debug("no shutdown stage (shutdown=yes installs it)");
 		return 0;
 	}

@@ -41,16 +41,16 @@ int lr_mount_run(void)
 	return 0;
 }
 
-int lr_mount_stack(const struct lr_opts *o)
+/* The images, read-only on LR_DIR/layerN; *lower gets overlayfs's
+ * lowerdir (top first).  Returns 0, -1. */
+static int mount_images(const struct lr_opts *o, const struct lr_source *src, char **lower)
 {
 	struct lr_image img[LR_MAX_IMAGES];
-	char *lower = NULL, *data;
-	struct lr_rw rw;
-	int n;
 	unsigned i;
-	int rc;
+	int n, rc;
 
-	n = lr_prepare_images(o, img);
+	*lower = NULL;
+	n = lr_prepare_images(o, src, img);
 	if (n < 0)
 		return -1;
 	lr_memlog("images");
@@ -65,26 +65,24 @@ int lr_mount_stack(const struct lr_opts *o)
 		if (rc != 0)
 			return -1;
 		/* overlayfs lists the top layer first; image= lists the bottom first */
-		l = lower ? xasprintf("%s:%s", root, lower) : xstrdup(root);
-		free(lower);
-		lower = l;
+		l = *lower ? xasprintf("%s:%s", root, *lower) : xstrdup(root);
+		free(*lower);
+		*lower = l;
 		free(root);
 	}
+	return 0;
+}
 
-	if (lr_mount_rw(o, &rw) != 0)
-		return -1;
-	if (rw.lower) {
-		/* a persistent layer that can't be written: on top, read-only */
-		char *l = xasprintf("%s:%s", rw.lower, lower);
-		free(lower);
-		lower = l;
-	}
+/* The root: overlay on an empty directory of rootfs.  index=off: a
+ * persistent upper must stay usable when the image below changes. */
+static int mount_overlay(const char *lower, const struct lr_rw *rw)
+{
+	char *data;
+	int rc;
 
-	/* the root: overlay on an empty directory of rootfs.  index=off: a
-	 * persistent upper must stay usable when the image below changes. */
 	if (lr_mkdir(LR_NEWROOT) != 0)
 		return -1;
-	data = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,index=off", lower, rw.upper, rw.work);
+	data = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,index=off", lower, rw->upper, rw->work);
 	rc = lr_mount("overlay", LR_NEWROOT, "overlay", 0, data);
 	if (rc != 0 && errno == EINVAL) {
 		/* a kernel without index= support */
@@ -96,9 +94,31 @@ int lr_mount_stack(const struct lr_opts *o)
 	else
 		lr_log("overlay root on " LR_NEWROOT ": %s", data);
 	free(data);
+	return rc;
+}
+
+/* images -> writable layer -> overlay on LR_NEWROOT */
+int lr_mount_stack(const struct lr_opts *o, const struct lr_source *src)
+{
+	char *lower;
+	struct lr_rw rw;
+	int rc;
+
+	rc = mount_images(o, src, &lower);
+	if (rc == 0)
+		rc = lr_mount_rw(o, src, &rw);
+	if (rc == 0 && rw.lower) {
+		/* a persistent layer that can't be written: on top, read-only */
+		char *l = xasprintf("%s:%s", rw.lower, lower);
+		free(lower);
+		lower = l;
+	}
+	if (rc == 0) {
+		rc = mount_overlay(lower, &rw);
+		free(rw.upper);
+		free(rw.work);
+		free(rw.lower);
+	}
 	free(lower);
-	free(rw.upper);
-	free(rw.work);
-	free(rw.lower);
 	return rc;
 }

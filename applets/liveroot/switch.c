@@ -72,7 +72,8 @@ static int open_regular(int rootfd, const char *path, struct stat *st)
 
 /* Is PATH (inside rootfd) something the kernel can exec as PID 1?
  * Prints why not.  what: "init", "interpreter of ...".  elf_only: an
- * ELF interpreter must itself be an ELF file. */
+ * ELF interpreter must itself be an ELF file.  (Long: each kind of file
+ * the kernel could be given -- ELF, script, anything else -- in order.) */
 static int check_exec(int rootfd, const char *newroot, const char *path,
 		const char *what, int depth, int elf_only)
 {
@@ -302,6 +303,98 @@ static int parent_mp_is(const char *info, unsigned id, const char *mp)
  * rootfs needs a directory in the new root to move to (else a refusal, or
  * with LR_DETACH a detach).  Fills pl; /proc is planned last (the moves
  * go through /proc/self/fd). */
+/* Pass 1 of plan_mounts: a mount backed by rootfs itself (a bind of the
+ * initramfs), or an overlay with a layer there, would be lost in the wipe.
+ * Returns how many errors (said). */
+static int rootfs_backed(struct lr_mnt *m, unsigned rmaj, unsigned rmin, struct plan *pl)
+{
+	if (m->major == rmaj && m->minor == rmin) {
+		bb_error_msg("the mount on %s (%s, %s%s) is part of the initramfs: "
+				"the switch would delete it; mount it from a real "
+				"filesystem", m->mp, m->fstype, m->source,
+				strcmp(m->root, "/") ? m->root : "");
+		return 1;
+	}
+	if (strcmp(m->fstype, "overlay") == 0) {
+		pl->bad = NULL;
+		if (lr_overlay_dirs(m->opts, overlay_dir_check, pl) != 0) {
+			bb_error_msg("the overlay on %s: %s %s: refusing to switch",
+					m->mp, pl->bad_dir, pl->bad);
+			free(pl->bad_dir);
+			pl->bad_dir = NULL;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Two planned moves onto one directory (symlinks in the new root), or one
+ * into another: the later move would hide the earlier.  Errors (said). */
+static int hides_another(const struct plan *pl, const char *mp, const char *b)
+{
+	unsigned k;
+	int errors = 0;
+	size_t lb = strlen(b);
+
+	for (k = 0; k + 1 < pl->n; k++) {
+		const char *a = pl->m[k].target;
+		size_t la = strlen(a);
+		if (pl->m[k].tfd < 0)
+			continue;
+		if (strcmp(a, b) == 0
+		 || (la < lb && strncmp(a, b, la) == 0 && b[la] == '/')
+		 || (lb < la && strncmp(a, b, lb) == 0 && a[lb] == '/')
+		) {
+			bb_error_msg("the mounts on %s and %s would land on %s and "
+					"%s in the new root: one would hide the other",
+					pl->m[k].mp, mp, a, b);
+			errors++;
+		}
+	}
+	return errors;
+}
+
+/* Plan the move of the mount on mp into the new root.  The target is
+ * resolved inside NEWROOT (its symlinks as the new system will see them),
+ * later mounted on through /proc/self/fd: nothing can land in rootfs.
+ * Returns how many errors (said). */
+static int add_move(struct plan *pl, const char *mp, const char *newroot, int nrfd,
+		unsigned flags)
+{
+	struct move *mv;
+	char fdpath[32], *real;
+	int tfd = lr_open_in_root(nrfd, mp, O_PATH | O_DIRECTORY);
+
+	if ((pl->n & 15) == 0)
+		pl->m = xrealloc(pl->m, (pl->n + 16) * sizeof(pl->m[0]));
+	mv = &pl->m[pl->n++];
+	mv->mp = xstrdup(mp);
+	mv->tfd = tfd;
+	mv->target = concat_path_file(newroot, mp);
+	if (tfd >= 0) {
+		sprintf(fdpath, "/proc/self/fd/%d", tfd);
+		real = xmalloc_readlink(fdpath);
+		if (real) {
+			free(mv->target);
+			mv->target = real;
+		}
+		return hides_another(pl, mp, mv->target);
+	}
+	if (flags & LR_DETACH) {
+		lr_log("no directory %s in the new root: %s will be detached (-d)",
+				mv->target, mp);
+		return 0;
+	}
+	bb_error_msg("the mount on %s has no directory %s in the new root "
+			"(or it is not a directory): it can't be moved, and "
+			"detaching it would lose it; create that directory in "
+			"the new root (or -d: detach such mounts)", mp, mv->target);
+	return 1;
+}
+
+/* What the switch will do with every mount, checked before anything moves.
+ * Pass 0: the root mount (the last one on "/"); 1: what is backed by
+ * rootfs; 2: the moves, 3: /proc's.  0, or -1 (said). */
 static int plan_mounts(const char *newroot, int nrfd, unsigned flags, struct plan *pl)
 {
 	char *info, *line, *next;
@@ -315,8 +408,6 @@ static int plan_mounts(const char *newroot, int nrfd, unsigned flags, struct pla
 		bb_simple_perror_msg("/proc/self/mountinfo (is /proc mounted?)");
 		return -1;
 	}
-	/* pass 0: the root mount (the last one on "/"); 1: what is backed by
-	 * rootfs; 2: the moves, 3: /proc's */
 	for (pass = 0; pass < 4; pass++) {
 		char *copy = xstrdup(info);
 		for (line = copy; line && *line; line = next) {
@@ -337,22 +428,7 @@ static int plan_mounts(const char *newroot, int nrfd, unsigned flags, struct pla
 			if (m.id == pl->root_id)
 				continue;
 			if (pass == 1) {
-				if (m.major == rmaj && m.minor == rmin) {
-					bb_error_msg("the mount on %s (%s, %s%s) is part of the initramfs: "
-							"the switch would delete it; mount it from a real "
-							"filesystem", m.mp, m.fstype, m.source,
-							strcmp(m.root, "/") ? m.root : "");
-					errors++;
-				} else if (strcmp(m.fstype, "overlay") == 0) {
-					pl->bad = NULL;
-					if (lr_overlay_dirs(m.opts, overlay_dir_check, pl) != 0) {
-						bb_error_msg("the overlay on %s: %s %s: refusing to switch",
-								m.mp, pl->bad_dir, pl->bad);
-						free(pl->bad_dir);
-						pl->bad_dir = NULL;
-						errors++;
-					}
-				}
+				errors += rootfs_backed(&m, rmaj, rmin, pl);
 				continue;
 			}
 			if (pass == 2 && m.parent != pl->root_id && !under(m.mp, newroot)
@@ -374,57 +450,7 @@ static int plan_mounts(const char *newroot, int nrfd, unsigned flags, struct pla
 				errors++;
 				continue;
 			}
-			{
-				/* the target is resolved inside NEWROOT (its symlinks
-				 * as the new system will see them), later mounted on
-				 * through /proc/self/fd: nothing can land in rootfs */
-				struct move *mv;
-				char fdpath[32], *real;
-				int tfd = lr_open_in_root(nrfd, m.mp, O_PATH | O_DIRECTORY);
-
-				if ((pl->n & 15) == 0)
-					pl->m = xrealloc(pl->m, (pl->n + 16) * sizeof(pl->m[0]));
-				mv = &pl->m[pl->n++];
-				mv->mp = xstrdup(m.mp);
-				mv->tfd = tfd;
-				mv->target = concat_path_file(newroot, m.mp);
-				if (tfd >= 0) {
-					unsigned k;
-					sprintf(fdpath, "/proc/self/fd/%d", tfd);
-					real = xmalloc_readlink(fdpath);
-					if (real) {
-						free(mv->target);
-						mv->target = real;
-					}
-					/* two mounts onto one directory (symlinks in the
-					 * new root), or one into another: the later move
-					 * would hide the earlier */
-					for (k = 0; k + 1 < pl->n; k++) {
-						const char *a = pl->m[k].target, *b = mv->target;
-						size_t la = strlen(a), lb = strlen(b);
-						if (pl->m[k].tfd < 0)
-							continue;
-						if (strcmp(a, b) == 0
-						 || (la < lb && strncmp(a, b, la) == 0 && b[la] == '/')
-						 || (lb < la && strncmp(a, b, lb) == 0 && a[lb] == '/')
-						) {
-							bb_error_msg("the mounts on %s and %s would land on %s and "
-									"%s in the new root: one would hide the other",
-									pl->m[k].mp, m.mp, a, b);
-							errors++;
-						}
-					}
-				} else if (flags & LR_DETACH) {
-					lr_log("no directory %s in the new root: %s will be detached (-d)",
-							mv->target, m.mp);
-				} else {
-					bb_error_msg("the mount on %s has no directory %s in the new root "
-							"(or it is not a directory): it can't be moved, and "
-							"detaching it would lose it; create that directory in "
-							"the new root (or -d: detach such mounts)", m.mp, mv->target);
-					errors++;
-				}
-			}
+			errors += add_move(pl, m.mp, newroot, nrfd, flags);
 		}
 		free(copy);
 		if (pass == 0 && !have_root) {
@@ -582,7 +608,8 @@ static int open_level(int parent, const char *name, struct level *lv, int check)
 /* Iterative, no recursion: an fd per level while fds last; when they run
  * out, middle levels are closed and later re-opened by name from the
  * nearest open ancestor (checked against the recorded dev/inode).  ".."
- * is never used: it would climb into the new root mounted over rootfs. */
+ * is never used: it would climb into the new root mounted over rootfs.
+ * (Long: the descent and the re-opening share one stack of levels.) */
 static void wipe_tree(int rootfd, struct wipe *w)
 {
 	struct level *stack;
@@ -722,20 +749,17 @@ static void to_console(int fd)
 		fcntl(fd, F_SETFD, 0); /* dup2 onto itself kept O_CLOEXEC */
 }
 
-int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
-		const char *console, unsigned flags, void (*committed)(const char *), const char *arg)
+/* 1a. what is switched: / must be an initramfs (ramfs or tmpfs), the new
+ * root a mount point.  Sets *newroot (malloced, absolute, no symlinks),
+ * *fstype and *rootdev (rootfs's device).  0, or -1 (said). */
+static int check_roots(const char *newroot_arg, unsigned flags, char **newroot,
+		const char **fstype, dev_t *rootdev)
 {
 	struct statfs sfs;
 	struct stat st, pst;
-	struct wipe w;
-	struct plan pl;
-	char *parent, *newroot;
-	llist_t *moved = NULL;
-	int rootfd, nrfd, cfd = -1, rc;
-	const char *fstype;
+	char *parent;
+	int rc;
 
-	memset(&pl, 0, sizeof(pl));
-	/* 1. checks: nothing is changed before all of them passed */
 	if (!(flags & LR_NOPID1) && getpid() != 1) {
 		if (!(flags & LR_DRYRUN)) {
 			bb_error_msg("not PID 1: switching root would wipe the running system's / "
@@ -749,56 +773,157 @@ int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 		return -1;
 	}
 	if ((unsigned)sfs.f_type == RAMFS_MAGIC)
-		fstype = "ramfs";
+		*fstype = "ramfs";
 	else if ((unsigned)sfs.f_type == TMPFS_MAGIC)
-		fstype = "tmpfs";
+		*fstype = "tmpfs";
 	else {
 		bb_error_msg("/ is not an initramfs (ramfs/tmpfs, found fs magic %#lx): "
 				"refusing to wipe it", (unsigned long)sfs.f_type);
 		return -1;
 	}
 	/* absolute and without symlinks: mountinfo speaks that way */
-	newroot = xmalloc_realpath(newroot_arg);
-	if (!newroot || stat(newroot, &st) != 0 || !S_ISDIR(st.st_mode)) {
+	*newroot = xmalloc_realpath(newroot_arg);
+	if (!*newroot || stat(*newroot, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		bb_perror_msg("new root %s", newroot_arg);
-		free(newroot);
+		free(*newroot);
 		return -1;
 	}
-	lr_log("switching root: / is %s (the initramfs), the new root is %s", fstype, newroot);
-	parent = concat_path_file(newroot, "..");
+	lr_log("switching root: / is %s (the initramfs), the new root is %s", *fstype, *newroot);
+	parent = concat_path_file(*newroot, "..");
 	rc = stat(parent, &pst);
 	free(parent);
 	if (rc == 0 && st.st_dev != pst.st_dev)
 		rc = stat("/", &pst); /* pst: rootfs from here on */
 	if (rc != 0 || st.st_dev == pst.st_dev) {
 		bb_error_msg("new root %s is not a mount point (mount the new root filesystem there)",
-				newroot);
-		free(newroot);
+				*newroot);
+		free(*newroot);
 		return -1;
 	}
-	pl.rootdev = pst.st_dev;
-	nrfd = open(newroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	*rootdev = pst.st_dev;
+	return 0;
+}
+
+/* 1b. init, the console, the mounts' plan.  Sets *cfd.  0, or -1 (said) */
+static int check_new_root(const char *newroot, const char *init, const char *console,
+		unsigned flags, struct plan *pl, int *cfd)
+{
+	int nrfd = open(newroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+
 	if (nrfd < 0) {
 		bb_perror_msg("new root %s", newroot);
-		free(newroot);
 		return -1;
 	}
 	rc = check_exec(nrfd, newroot, init, "init", 0, 0);
 	if (rc == 0) {
-		cfd = open_console(console);
-		if (cfd < 0)
+		*cfd = open_console(console);
+		if (*cfd < 0)
 			rc = -1;
 	}
 	if (rc == 0)
-		rc = plan_mounts(newroot, nrfd, flags, &pl);
+		rc = plan_mounts(newroot, nrfd, flags, pl);
 	close(nrfd);
-	if (rc != 0) {
+	if (rc != 0)
 		bb_error_msg("nothing was moved or deleted");
-		goto fail;
+	return rc;
+}
+
+/* 4. the new root becomes /: pivot_root where / is an ordinary mount; the
+ * kernel's initial rootfs can't be pivoted (EINVAL): the new root is moved
+ * over it then.  *rootfd: the old root.  0, or -1 (said; nothing changed) */
+static int pivot(const char *newroot, int *rootfd)
+{
+	*rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*rootfd < 0) {
+		bb_simple_perror_msg("open /");
+		return -1;
 	}
+	if (chdir(newroot) != 0) {
+		bb_perror_msg("chdir %s", newroot);
+		close(*rootfd);
+		return -1;
+	}
+	if (syscall(SYS_pivot_root, ".", ".") == 0) {
+		if (umount2(".", MNT_DETACH) != 0)
+			bb_simple_perror_msg("warning: detaching the old root");
+		lr_debug("switched with pivot_root");
+	} else {
+		lr_debug("pivot_root: %s; moving %s onto / instead", strerror(errno), newroot);
+		if (mount(".", "/", NULL, MS_MOVE, NULL) != 0) {
+			bb_perror_msg("moving %s onto /", newroot);
+			close(*rootfd);
+			if (chdir("/") != 0)
+				bb_simple_perror_msg("chdir /");
+			return -1;
+		}
+		if (chroot(".") != 0)
+			/* the new root is mounted on / already: carry on with it */
+			bb_simple_perror_msg("chroot into the new root");
+	}
+	if (chdir("/") != 0)
+		bb_simple_perror_msg("chdir /");
+	return 0;
+}
+
+/* 5. the old root's files go (rootfd: the old root; closed) */
+static void wipe_old_root(int rootfd)
+{
+	struct statfs sfs;
+	struct wipe w;
+
+	memset(&w, 0, sizeof(w));
+	wipe_tree(rootfd, &w);
+	if (fstatfs(rootfd, &sfs) == 0 && (unsigned)sfs.f_type == TMPFS_MAGIC)
+		lr_log("freed %llu KiB of initramfs (rootfs now holds %llu KiB, "
+				"with this program's own file until it execs init)",
+				w.bytes / 1024,
+				(unsigned long long)(sfs.f_blocks - sfs.f_bfree) * sfs.f_bsize / 1024);
+	else
+		lr_log("freed %llu KiB of initramfs (rootfs now holds %s)", w.bytes / 1024,
+				w.errors ? "some files: see errors" : "0 KiB");
+	lr_log("wiped %lu files and %lu directories, %lu errors", w.files, w.dirs, w.errors);
+	close(rootfd);
+}
+
+/* 6. init, or the new root's shell; PID 1 never returns */
+static void NORETURN exec_init(int cfd, const char *init, char **init_argv)
+{
+	static const char *const sh[] = { "/bin/sh", NULL };
+
+	to_console(cfd);
+	execv(init, init_argv);
+	bb_perror_msg("exec %s", init);
+	bb_error_msg("starting the new root's /bin/sh instead");
+	execv(sh[0], (char **)sh);
+	bb_perror_msg("exec /bin/sh");
+	for (;;)
+		pause();
+}
+
+/* (Long only by the break=preswitch and dry-run branches, which must sit
+ * between the checks and the first change.)
+ * Switch to newroot_arg and exec init there: every check first (1),
+ * the processes said (2), then the mounts moved in (3, all or none),
+ * the pivot (4), the wipe (5), the exec (6).  committed(arg) runs once
+ * every check passed.  Returns -1 (said; nothing deleted) or never. */
+int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
+		const char *console, unsigned flags, void (*committed)(const char *), const char *arg)
+{
+	struct plan pl;
+	char *newroot;
+	llist_t *moved = NULL;
+	int rootfd, nrfd, cfd = -1, rc;
+	const char *fstype;
+
+	memset(&pl, 0, sizeof(pl));
+	/* 1. checks: nothing is changed before all of them passed */
+	if (check_roots(newroot_arg, flags, &newroot, &fstype, &pl.rootdev) != 0)
+		return -1;
+	if (check_new_root(newroot, init, console, flags, &pl, &cfd) != 0)
+		goto fail;
 
 	/* 2. processes */
-	check_processes(pst.st_dev, flags);
+	check_processes(pl.rootdev, flags);
 
 	if ((flags & (LR_BREAK | LR_DRYRUN)) == LR_BREAK) {
 		/* break=preswitch: every check passed, nothing moved yet; what
@@ -848,67 +973,15 @@ int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 	}
 
 	/* 4. switch */
-	rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0) {
-		bb_simple_perror_msg("open /");
+	if (pivot(newroot, &rootfd) != 0)
 		goto undo;
-	}
-	if (chdir(newroot) != 0) {
-		bb_perror_msg("chdir %s", newroot);
-		close(rootfd);
-		goto undo;
-	}
-	/* pivot_root works where / is an ordinary mount; the kernel's initial
-	 * rootfs can't be pivoted (EINVAL): move the new root over it then */
-	if (syscall(SYS_pivot_root, ".", ".") == 0) {
-		if (umount2(".", MNT_DETACH) != 0)
-			bb_simple_perror_msg("warning: detaching the old root");
-		lr_debug("switched with pivot_root");
-	} else {
-		lr_debug("pivot_root: %s; moving %s onto / instead", strerror(errno), newroot);
-		if (mount(".", "/", NULL, MS_MOVE, NULL) != 0) {
-			bb_perror_msg("moving %s onto /", newroot);
-			close(rootfd);
-			if (chdir("/") != 0)
-				bb_simple_perror_msg("chdir /");
-			goto undo;
-		}
-		if (chroot(".") != 0)
-			/* the new root is mounted on / already: carry on with it */
-			bb_simple_perror_msg("chroot into the new root");
-	}
-	if (chdir("/") != 0)
-		bb_simple_perror_msg("chdir /");
 	G.switched = 1;
 	free_plan(&pl);
 
-	/* 5. wipe */
-	memset(&w, 0, sizeof(w));
-	wipe_tree(rootfd, &w);
-	if (fstatfs(rootfd, &sfs) == 0 && (unsigned)sfs.f_type == TMPFS_MAGIC)
-		lr_log("freed %llu KiB of initramfs (rootfs now holds %llu KiB, "
-				"with this program's own file until it execs init)",
-				w.bytes / 1024,
-				(unsigned long long)(sfs.f_blocks - sfs.f_bfree) * sfs.f_bsize / 1024);
-	else
-		lr_log("freed %llu KiB of initramfs (rootfs now holds %s)", w.bytes / 1024,
-				w.errors ? "some files: see errors" : "0 KiB");
-	lr_log("wiped %lu files and %lu directories, %lu errors", w.files, w.dirs, w.errors);
-	close(rootfd);
+	/* 5. wipe, 6. exec */
+	wipe_old_root(rootfd);
 	lr_memlog("switched");
-
-	/* 6. exec */
-	to_console(cfd);
-	execv(init, init_argv);
-	bb_perror_msg("exec %s", init);
-	{
-		static const char *const sh[] = { "/bin/sh", NULL };
-		bb_error_msg("starting the new root's /bin/sh instead");
-		execv(sh[0], (char **)sh);
-		bb_perror_msg("exec /bin/sh");
-	}
-	for (;;)
-		pause(); /* PID 1 must never return */
+	exec_init(cfd, init, init_argv);
  undo:
 	unmove_mounts(moved);
  fail:

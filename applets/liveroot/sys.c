@@ -1,9 +1,9 @@
 /* vi: set sw=4 ts=4: */
 /*
- * liveroot: system helpers, the lowest layer (every other file may call
- * these; these call nothing above them): the rescue shell, modprobe,
- * mkdir and mount, small /proc files, and opening paths that come from
- * media or from the new root without ever leaving them.
+ * liveroot: system helpers, the lowest layer with memlog.c (the log, small
+ * files), which is below it: every other file may call these, these call
+ * nothing above them.  The rescue shell, modprobe, loop devices, mkdir and
+ * mount.  Path confinement is confine.c's, hashing and copying copy.c's.
  *
  * Licensed under GPLv2, see file LICENSE in this source tree.
  */
@@ -12,14 +12,8 @@
 #include "libbb.h"
 #include "liveroot.h"
 #include <sys/mount.h>
-#include <sys/sendfile.h>
-#include <sys/syscall.h>
 #include <linux/loop.h>
 #include <linux/fs.h>
-#include <linux/stat.h>
-#if defined(__NR_openat2)
-# include <linux/openat2.h>
-#endif
 
 #ifndef LOOP_CONFIGURE
 # define LOOP_CONFIGURE 0x4C0A
@@ -32,10 +26,6 @@ struct loop_config {
 #endif
 #ifndef LOOP_CTL_GET_FREE
 # define LOOP_CTL_GET_FREE 0x4C82
-#endif
-
-#ifndef O_PATH
-# define O_PATH 010000000
 #endif
 
 /* --- the rescue shell ---------------------------------------------------- */
@@ -152,18 +142,6 @@ void lr_on_die(void)
 	lr_rescue("liveroot failed (see the message above)");
 }
 
-/* --- small files ----------------------------------------------------------- */
-
-/* Read up to size-1 bytes of PATH into buf, terminated after what was
- * read.  Returns the length, or -1 (buf is then ""). */
-ssize_t lr_read_small(const char *path, char *buf, size_t size)
-{
-	ssize_t n = open_read_close(path, buf, size - 1);
-
-	buf[n > 0 ? n : 0] = '\0';
-	return n;
-}
-
 /* --- modules ----------------------------------------------------------- */
 
 /* Run "modprobe -qab NAME..." (busybox's own modprobe: reads modules.dep
@@ -222,7 +200,8 @@ int lr_run(const char *const *argv)
  * bsz, 0 = default) to a free loop device, read-only unless flags has
  * LR_LOOP_RW, always with autoclear (the device goes with its last user)
  * and direct I/O when the backing filesystem can; returns the loop device
- * fd, *dio says whether direct I/O is in effect. */
+ * fd, *dio says whether direct I/O is in effect.  (Long: LOOP_CONFIGURE
+ * and its LOOP_SET_FD fallback for older kernels, side by side.) */
 int lr_loop_attach(int fd, const char *file, unsigned long long offset,
 		unsigned long long sizelimit, unsigned bsz, unsigned flags,
 		char *dev, size_t devsz, int *dio)
@@ -355,504 +334,19 @@ int lr_mount(const char *src, const char *target, const char *type,
 	return -1;
 }
 
-/* --- paths that must stay inside a tree ------------------------------------ */
-
-#define MAX_LINKS 40
-
-static char *readlinkat_alloc(int dfd, const char *name)
+/* A bounded tmpfs on LR_RAM for images in RAM: SIZE bytes, room for FILES
+ * of them (a stream of unknown length ends in ENOSPC, not in an OOM) */
+int lr_mount_ram(unsigned long long size, unsigned files)
 {
-	char *buf = NULL;
-	int sz = 128;
-	ssize_t n;
+	char *opts;
+	int rc;
 
-	for (;;) {
-		buf = xrealloc(buf, sz);
-		n = readlinkat(dfd, name, buf, sz);
-		if (n < 0) {
-			free(buf);
-			return NULL;
-		}
-		if (n < sz - 1)
-			break;
-		sz *= 2;
-		if (sz > PATH_MAX * 2) {
-			free(buf);
-			errno = ENAMETOOLONG;
-			return NULL;
-		}
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
-/* Walk PATH component by component below rootfd, treating rootfd as "/":
- * ".." never climbs above it, absolute symlinks restart from it. */
-static int walk_in_root(int rootfd, const char *path, int flags)
-{
-	char *buf = xstrdup(path), *rest = buf, *comp;
-	int cur = dup(rootfd), links = 0, opened = 0;
-	struct stat rst, st;
-
-	if (cur < 0 || fstat(rootfd, &rst) != 0)
-		goto fail;
-	while (rest) {
-		int fd;
-		char *tgt;
-
-		comp = strsep(&rest, "/");
-		if (!comp[0] || strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0) {
-			if (fstat(cur, &st) == 0 && st.st_dev == rst.st_dev && st.st_ino == rst.st_ino)
-				continue; /* at the root: stay */
-		}
-		tgt = readlinkat_alloc(cur, comp);
-		if (tgt) {
-			char *n;
-			if (++links > MAX_LINKS) {
-				free(tgt);
-				errno = ELOOP;
-				goto fail;
-			}
-			n = xasprintf("%s%s%s", tgt, rest ? "/" : "", rest ? rest : "");
-			if (tgt[0] == '/') {
-				close(cur);
-				cur = dup(rootfd);
-				if (cur < 0) {
-					free(tgt);
-					free(n);
-					goto fail;
-				}
-			}
-			free(tgt);
-			free(buf);
-			buf = rest = n;
-			continue;
-		}
-		fd = openat(cur, comp, (rest ? O_PATH | O_DIRECTORY : flags) | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			goto fail;
-		close(cur);
-		cur = fd;
-		opened = !rest; /* the last component, opened with the wanted flags */
-	}
-	free(buf);
-	if (opened)
-		return cur;
-	/* the path ended in "/", "." or "..": reopen that directory as asked */
-	{
-		int fd = openat(cur, ".", flags | O_CLOEXEC);
-		close(cur);
-		return fd;
-	}
- fail:
-	{
-		int e = errno;
-		if (cur >= 0)
-			close(cur);
-		free(buf);
-		errno = e;
-	}
-	return -1;
-}
-
-/* Open PATH as if rootfd were "/" (symlinks followed inside it only). */
-int lr_open_in_root(int rootfd, const char *path, int flags)
-{
-#if defined(__NR_openat2) && defined(RESOLVE_IN_ROOT)
-	struct open_how how;
-	int fd;
-
-	/* LIVEROOT_RESOLVE_WALK=1 takes the older kernels' path (the testsuite
-	 * uses it: the host kernel has openat2) */
-	if (getenv("LIVEROOT_RESOLVE_WALK"))
-		return walk_in_root(rootfd, path, flags);
-	memset(&how, 0, sizeof(how));
-	how.flags = flags | O_CLOEXEC;
-	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-	fd = syscall(__NR_openat2, rootfd, path, &how, sizeof(how));
-	if (fd >= 0 || (errno != ENOSYS && errno != EINVAL && errno != E2BIG))
-		return fd;
-#endif
-	return walk_in_root(rootfd, path, flags);
-}
-
-/* Are the files open on a and b (fstat'ed into sa, sb) on one mount?
- * The mount ID says so where the kernel has it (5.8+): btrfs gives each
- * subvolume its own st_dev, yet they are one filesystem, one mount.
- * Older kernels: the device number. */
-static int same_mount(int a, const struct stat *sa, int b, const struct stat *sb)
-{
-#if defined(__NR_statx) && defined(STATX_MNT_ID)
-	struct statx xa, xb;
-
-	if (syscall(__NR_statx, a, "", AT_EMPTY_PATH, STATX_MNT_ID, &xa) == 0
-	 && syscall(__NR_statx, b, "", AT_EMPTY_PATH, STATX_MNT_ID, &xb) == 0
-	 && (xa.stx_mask & xb.stx_mask & STATX_MNT_ID)
-	)
-		return xa.stx_mnt_id == xb.stx_mnt_id;
-#endif
-	return sa->st_dev == sb->st_dev;
-}
-
-/* A file on mounted media (base: the mount point, path: absolute on the
- * media): resolved inside the media only, and it must be a non-empty
- * regular file of that filesystem -- not a directory, FIFO or device, not
- * something a symlink points to outside.  Opened O_NONBLOCK first, so a
- * FIFO can't hang us.  Returns a read-only fd or -1 with a message. */
-int lr_open_media_file(const char *base, const char *path, const char *what)
-{
-	struct stat bst, st;
-	int bfd, fd;
-
-	bfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (bfd < 0 || fstat(bfd, &bst) != 0) {
-		bb_perror_msg("%s", base);
-		if (bfd >= 0)
-			close(bfd);
+	if (lr_mkdir(LR_RAM) != 0)
 		return -1;
-	}
-	fd = lr_open_in_root(bfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		bb_perror_msg("%s %s (on the media, symlinks resolved inside it)", what, path);
-		close(bfd);
-		return -1;
-	}
-	if (fstat(fd, &st) != 0)
-		st.st_mode = 0; /* said as "a device or socket" below: refused */
-	if (!S_ISREG(st.st_mode)) {
-		bb_error_msg("%s %s on the media is not a regular file (%s): refusing it", what, path,
-				S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
-				: S_ISLNK(st.st_mode) ? "a symlink" : "a device or socket");
-		goto bad;
-	}
-	if (!same_mount(fd, &st, bfd, &bst)) {
-		bb_error_msg("%s %s is not on the media's filesystem: refusing it", what, path);
-		goto bad;
-	}
-	if (st.st_size == 0) {
-		bb_error_msg("%s %s on the media is empty (0 bytes)", what, path);
-		goto bad;
-	}
-	close(bfd);
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	return fd;
- bad:
-	close(bfd);
-	close(fd);
-	return -1;
-}
-
-/* PATH or "A|B|...": the first alternative that is on the media (archiso's
- * airootfs.sfs or airootfs.erofs), opened as lr_open_media_file does; its
- * path (malloced) in *chosen.  Only a missing one moves on to the next: one
- * that is there but refused stops here. */
-int lr_open_media_alt(const char *base, const char *spec, const char *what, char **chosen)
-{
-	char *alts = xstrdup(spec), *p = alts, *a;
-	int fd = -1;
-
-	*chosen = NULL;
-	while ((a = strsep(&p, "|")) != NULL) {
-		if (p) {
-			/* (the name only is chosen here: opened inside the media) */
-			struct stat st;
-			char *full = concat_path_file(base, a);
-			int missing = lstat(full, &st) != 0 && errno == ENOENT;
-			free(full);
-			if (missing)
-				continue;
-		}
-		fd = lr_open_media_file(base, a, what);
-		if (fd >= 0)
-			*chosen = xstrdup(a);
-		break;
-	}
-	free(alts);
-	return fd;
-}
-
-/* Open (creating it, mode 0755, when create is set and it is missing) the
- * directory REL below the directory BASE, one component at a time: no
- * symlink is followed, no ".." accepted, every component must be a real
- * directory on BASE's own filesystem.  Media can't point it elsewhere.
- * Returns an O_RDONLY|O_DIRECTORY fd, or -1 with a message naming why. */
-int lr_open_dir_beneath(const char *base, const char *rel, int create)
-{
-	char *buf = xstrdup(rel), *rest = buf, *comp;
-	struct stat bst, st;
-	int cur, fd, bfd = -1;
-
-	cur = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cur < 0 || fstat(cur, &bst) != 0) {
-		bb_perror_msg("%s", base);
-		goto fail;
-	}
-	bfd = dup(cur);
-	while ((comp = strsep(&rest, "/")) != NULL) {
-		if (!comp[0] || strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0) {
-			bb_error_msg("%s/%s: '..' is not allowed", base, rel);
-			goto fail;
-		}
-		fd = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 && errno == ENOENT && create) {
-			if (mkdirat(cur, comp, 0755) != 0 && errno != EEXIST) {
-				bb_perror_msg("can't create %s in %s/%s", comp, base, rel);
-				goto fail;
-			}
-			fd = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		}
-		if (fd < 0) {
-			int e = errno;
-			if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-				bb_error_msg("%s in %s/%s is a symlink: refusing to follow it (the "
-						"layer stays on that filesystem; remove the link)", comp, base, rel);
-			else if (e == ENOTDIR || e == ELOOP)
-				bb_error_msg("%s in %s/%s is not a directory", comp, base, rel);
-			else {
-				errno = e;
-				bb_perror_msg("%s in %s/%s", comp, base, rel);
-			}
-			goto fail;
-		}
-		close(cur);
-		cur = fd;
-		if (fstat(cur, &st) != 0 || bfd < 0 || !same_mount(cur, &st, bfd, &bst)) {
-			bb_error_msg("%s in %s/%s is on another filesystem: refusing it", comp, base, rel);
-			goto fail;
-		}
-	}
-	close(bfd);
-	free(buf);
-	return cur;
- fail:
-	if (bfd >= 0)
-		close(bfd);
-	if (cur >= 0)
-		close(cur);
-	free(buf);
-	return -1;
-}
-
-/* --- hashing and copying (copy to RAM, downloads) ---------------------------- */
-
-/* uClibc-ng 1.0.35 has no wrapper */
-static ssize_t copy_range(int in, int out, size_t len)
-{
-#ifdef __NR_copy_file_range
-	return syscall(__NR_copy_file_range, in, NULL, out, NULL, len, 0);
-#else
-	errno = ENOSYS;
-	return -1;
-#endif
-}
-
-/* sha256 or sha512, as verify= says (archiso ships airootfs.sha512) */
-void lr_hash_begin(struct lr_hash *h, unsigned bits)
-{
-	h->bits = bits;
-	if (bits == 512)
-		sha512_begin(&h->c.s512);
-	else
-		sha256_begin(&h->c.s256);
-}
-
-void lr_hash_add(struct lr_hash *h, const void *p, size_t n)
-{
-	if (h->bits == 512)
-		sha512_hash(&h->c.s512, p, n);
-	else
-		sha256_hash(&h->c.s256, p, n);
-}
-
-void lr_hash_end(struct lr_hash *h, uint8_t *out)
-{
-	if (h->bits == 512)
-		sha512_end(&h->c.s512, out);
-	else
-		sha256_end(&h->c.s256, out);
-}
-
-int lr_check_hash(const char *path, const char *want, const uint8_t *h, unsigned bits,
-		const char *how)
-{
-	char have[129];
-	unsigned i;
-
-	for (i = 0; i < bits / 8; i++)
-		sprintf(have + 2 * i, "%02x", h[i]);
-	if (strcmp(have, want) == 0) {
-		lr_log("verified %s: sha%u %s (%s)", path, bits, have, how);
-		return 0;
-	}
-	bb_error_msg("checksum mismatch for %s: the image is damaged or not the one "
-			"expected; nothing was mounted from it\n"
-			"  expected sha%u: %s\n  actual sha%u:   %s", path, bits, want, bits, have);
-	return -1;
-}
-
-struct progress {
-	const char *verb, *name;
-	long long total;
-	unsigned long long done, start, shown;
-	int tty, last_step;
-};
-
-static void progress(struct progress *p, int final)
-{
-	unsigned long long ms = monotonic_ms() - p->start;
-	unsigned long long rate = ms ? p->done * 1000 / ms : 0; /* bytes/s */
-
-	/* a console line costs time (115200 baud: 11 KB/s): once a second */
-	if (p->tty && !final) {
-		if (ms < p->shown + 1000)
-			return;
-		p->shown = ms;
-	}
-	if (p->total < 0) {
-		/* a stream of unknown length: MiB so far, every 16 MiB */
-		unsigned step = p->done >> 24;
-		if (p->tty || final || (int)step > p->last_step) {
-			p->last_step = step;
-			fprintf(stderr, "%sliveroot: %s %s %llu MiB %llu.%llu MB/s%s", p->tty ? "\r" : "",
-					p->verb, p->name, p->done >> 20, rate / 1000000, (rate / 100000) % 10,
-					p->tty && !final ? " " : "\n");
-		}
-		return;
-	}
-	{
-		unsigned pct = p->total ? p->done * 100 / p->total : 100;
-		unsigned long long eta = rate && (long long)p->done < p->total
-			? (p->total - p->done) / rate : 0;
-
-		if (p->tty) {
-			fprintf(stderr, "\rliveroot: %s %s %3u%% %4llu.%llu MB/s ETA %llu s ",
-					p->verb, p->name, pct, rate / 1000000, (rate / 100000) % 10, eta);
-			if (final)
-				fputc('\n', stderr);
-		} else if ((final && p->last_step < 10) || (int)(pct / 10) > p->last_step) {
-			p->last_step = pct / 10;
-			fprintf(stderr, "liveroot: %s %s %3u%% %llu.%llu MB/s ETA %llu s\n",
-					p->verb, p->name, pct, rate / 1000000, (rate / 100000) % 10, eta);
-		}
-	}
-}
-
-/* Read in once -- a file, or with stream a socket -- hashing it (if hash:
- * sha256 or sha512, bits) and writing it to DST, with a progress line.
- * total: the bytes there are (-1: unknown, a stream read to its end);
- * anything else than total is an error: never half an image. */
-int lr_copy_pass(int in, const char *src, long long total, int stream, const char *dst,
-		uint8_t *hash, unsigned bits)
-{
-	enum { BUFSZ = 256 * 1024 };
-	struct lr_hash ctx;
-	struct progress p;
-	char *buf;
-	int out = -1, rc = -1;
-
-	memset(&p, 0, sizeof(p));
-	p.verb = stream ? "fetching" : "copying";
-	p.name = bb_basename(src);
-	p.total = total;
-	p.start = monotonic_ms();
-	p.tty = isatty(STDERR_FILENO);
-	p.last_step = -1;
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
-	if (out < 0) {
-		bb_perror_msg("%s", dst);
-		return -1;
-	}
-	/* a file, no hash wanted: let the kernel copy (no trip through userspace) */
-	if (!hash && !stream && total >= 0) {
-		off_t left = total;
-		while (left > 0) {
-			ssize_t n = copy_range(in, out, left < (8 << 20) ? left : (8 << 20));
-			if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL))
-				n = sendfile(out, in, NULL, left < (8 << 20) ? left : (8 << 20));
-			if (n == 0) {
-				bb_error_msg("copying %s: it ended %llu bytes early (changed while "
-						"being read?)", src, (unsigned long long)left);
-				goto done;
-			}
-			if (n < 0) {
-				bb_perror_msg("copying %s to %s", src, dst);
-				goto done;
-			}
-			left -= n;
-			p.done += n;
-			progress(&p, 0);
-		}
-		progress(&p, 1);
-		rc = 0;
-		goto done;
-	}
-	if (hash)
-		lr_hash_begin(&ctx, bits);
-	buf = xmalloc(BUFSZ);
-	for (;;) {
-		ssize_t n = safe_read(in, buf, BUFSZ);
-		if (n < 0) {
-			if (stream && (errno == EAGAIN || errno == EWOULDBLOCK))
-				bb_error_msg("%s: the server stopped sending (timed out) after %llu bytes",
-						src, p.done);
-			else if (stream)
-				bb_perror_msg("%s: the transfer broke after %llu bytes", src, p.done);
-			else
-				bb_perror_msg("read error on %s: damaged media?", src);
-			break;
-		}
-		if (n == 0) {
-			if (total >= 0 && p.done != (unsigned long long)total) {
-				bb_error_msg("%s: %s after %llu of %lld bytes", src, stream
-						? "the server closed the connection" : "the file ended",
-						p.done, total);
-				break;
-			}
-			rc = 0;
-			break;
-		}
-		if (total >= 0 && p.done + n > (unsigned long long)total) {
-			bb_error_msg("%s: more than the %lld bytes announced", src, total);
-			break;
-		}
-		if (hash)
-			lr_hash_add(&ctx, buf, n);
-		if (full_write(out, buf, n) != n) {
-			bb_perror_msg("writing %s%s", dst, errno == ENOSPC
-					? ": no room left in RAM for it" : "");
-			break;
-		}
-		p.done += n;
-		progress(&p, 0);
-	}
-	free(buf);
-	if (hash)
-		lr_hash_end(&ctx, hash);
-	if (rc == 0)
-		progress(&p, 1);
- done:
-	if (close(out) != 0 && rc == 0) {
-		bb_perror_msg("writing %s", dst);
-		rc = -1;
-	}
+	opts = xasprintf("size=%llu,nr_inodes=%u,mode=0755", size, files + 16);
+	rc = lr_mount("tmpfs", LR_RAM, "tmpfs", MS_NODEV | MS_NOSUID, opts);
+	if (rc != 0)
+		bb_perror_msg("mount tmpfs (%s) on " LR_RAM, opts);
+	free(opts);
 	return rc;
 }
-
-/* "squashfs", "erofs" or NULL */
-const char *lr_image_type(int fd)
-{
-	uint8_t b[1028];
-
-	if (pread(fd, b, sizeof(b), 0) != (ssize_t)sizeof(b))
-		return NULL;
-	if (memcmp(b, "hsqs", 4) == 0)
-		return "squashfs";
-	/* erofs: little-endian 0xE0F5E1E2 at 1024 */
-	if (b[1024] == 0xe2 && b[1025] == 0xe1 && b[1026] == 0xf5 && b[1027] == 0xe0)
-		return "erofs";
-	return NULL;
-}
-

@@ -34,6 +34,20 @@ for p in $params; do
 	grep -qF "liveroot.$p" "$TOP/README.md" || miss="$miss $p"
 done
 [ -z "$miss" ] && pass "README documents every parameter" || fail "README documents every parameter" "missing:$miss"
+# every row of the peers' table (peers.c) is documented in README and has a
+# test case that names it
+words=$(sed -n '/^static const struct peer_word peer_words\[\]/,/^};/p' "$TOP/applets/liveroot/peers.c" |
+	grep -oE '^[[:space:]]+([A-Z_]+\(|\{ )"[^"]+"' | grep -oE '"[^"]+"' | tr -d '"')
+[ "$(echo "$words" | wc -l)" -ge 40 ] || fail "reading the peer words from peers.c" "got: $words"
+miss= notest=
+for w in $words; do
+	grep -qF -- "\`$w" "$TOP/README.md" || miss="$miss $w"
+	grep -qF -- "$w" "$T/host/20-options.sh" "$T/ns/25-peers.sh" "$T/qemu/75-peers.sh" "$T/qemu/45-net.sh" ||
+		notest="$notest $w"
+done
+[ -z "$miss" ] && pass "README documents every peer word ($(echo "$words" | wc -l))" ||
+	fail "README documents every peer word" "missing:$miss"
+[ -z "$notest" ] && pass "every peer word has a test case" || fail "every peer word has a test case" "missing:$notest"
 
 bad=
 for a in $("$BUSYBOX" --list); do

@@ -306,3 +306,19 @@ printf '%s\n' "" >"$cl"
 out=$(env LIVEROOT_DHCP=1 "$BB" liveroot -n 2>&1)
 echo "$out" | grep -q "no media given" && pass "LIVEROOT_DHCP in the environment does not turn liveroot into udhcpc's script" ||
 	fail "LIVEROOT_DHCP in the environment does not turn liveroot into udhcpc's script" "got: $out"
+
+# every word the peers' table notes and ignores (or accepts as what liveroot
+# always does) is said so, and changes nothing
+for w in rd.live.overlay.overlayfs rd.live.overlay.readonly rd.live.overlay.reset rd.live.overlay.thin \
+	rd.writable.fsimg copytoram_size=1G archiso_http_spc=75% archiso_nfs_srv=1.2.3.4:/x \
+	persistence-path=/p persistence-media=removable persistence-encryption=luks \
+	httpfs=http://x/y ftpfs=ftp://x/y iscsi=x; do
+	out=$(parse "liveroot.media=LABEL=X $w")
+	echo "$out" | grep -qE "^peer: $w: (not supported, ignored|accepted \()" &&
+		[ "$(echo "$out" | grep -v '^peer:')" = "$(parse "liveroot.media=LABEL=X" | grep -v '^peer:')" ] &&
+		pass "peer word $w: said, nothing changed" || fail "peer word $w: said, nothing changed" "$(echo "$out" | tr '\n' ' ')"
+done
+expect "archisosearchfilename=: media=auto (the file decides)" "media=auto" "archisosearchfilename=/x"
+out=$(parse "boot=live persistence nopersistence")
+echo "$out" | grep -q "^peer: persistence: nopersistence says not, ignored" && echo "$out" | grep -qx "rw=tmpfs" &&
+	pass "nopersistence cancels live-boot's persistence" || fail "nopersistence cancels persistence" "$(echo "$out" | tr '\n' ' ')"

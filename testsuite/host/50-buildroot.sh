@@ -4,6 +4,11 @@
 # busybox-patch, busybox-configure and build of busybox and liveroot with an
 # external toolchain that needs no download (scripts/check-buildroot).
 . "$T/lib/testlib.sh"
+# the generated part of the tree is what the project makes now (no buildroot
+# needed for this one)
+"$TOP/scripts/mkbrexternal" --check >"$TWORK/mkbrexternal.out" 2>&1 &&
+	pass "buildroot/: the generated patches and skel are current (mkbrexternal --check)" ||
+	fail "buildroot/: the generated patches and skel are current" "$(cat "$TWORK/mkbrexternal.out")"
 rel=
 for d in "${BR_RELEASES:-}" "$TOP/../shared/buildroot" /work/shared/buildroot; do
 	[ -n "$d" ] && ls "$d"/buildroot-*.tar.* >/dev/null 2>&1 && { rel=$d; break; }

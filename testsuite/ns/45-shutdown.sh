@@ -16,6 +16,9 @@ trap 'ns_exit; [ -n "$holder" ] && kill $holder 2>/dev/null' EXIT
 rm -rf "$M/sdroot" && cp -a "$ROOT" "$M/sdroot"
 cp "$T/lib/report-init" "$M/sdroot/sbin/init"
 echo "lrtest.hold=60 lrtest.shutdown=poweroff" >"$M/sdroot/etc/lrtest"
+# (which namespace is this test's: another test run may have its own)
+id="$$-$(date +%s%N)"
+echo "$id" >"$M/sdroot/etc/lrtest-id"
 mkdir -p "$M/sdmedia/live"
 sfs "$M/sdroot" "$M/sdmedia/live/root.sfs"
 ext4 "$M/sdmedia" "$M/sdmedia.ext4" SDMEDIA 16 >/dev/null
@@ -28,13 +31,13 @@ ext4 "$M/sdmedia2" "$M/sdmedia2.ext4" SDMEDIA2 16 >/dev/null
 attach "$M/sdmedia2.ext4" || { fail "losetup of a test medium"; exit 0; }
 media2=$LOOP
 
-# ns_pid1: the host's PID of the namespace's PID 1 (the one with liveroot's
-# /run/liveroot in its root)
+# ns_pid1: the host's PID of the namespace's PID 1 (the one whose root is this
+# test's image)
 ns_pid1() {
 	for p in /proc/[0-9]*; do
 		[ "$(sed -n 's/^NSpid:.*[[:space:]]\([0-9]*\)$/\1/p' "$p/status" 2>/dev/null)" = 1 ] || continue
 		[ "$(readlink "$p/ns/pid")" != "$(readlink /proc/self/ns/pid)" ] || continue
-		[ -d "$p/root/run/liveroot" ] && { echo "${p#/proc/}"; return 0; }
+		[ "$(cat "$p/root/etc/lrtest-id" 2>/dev/null)" = "$id" ] && { echo "${p#/proc/}"; return 0; }
 	done
 	return 1
 }
@@ -71,12 +74,16 @@ held() {
 	[ -n "$pid1" ] || fail "$n: the system came up and held" "$(tail -3 "$TWORK/$n.out" | tr '\n' ' ')"
 }
 state() { dumpe2fs -h "$1" 2>/dev/null | sed -n 's/^Filesystem state: *//p'; }
+# dirstick NAME: $STICK, an ext2 stick (no journal) with an empty /layer, attached
+dirstick() {
+	rm -rf "$M/$1" && mkdir -p "$M/$1/layer/upper" "$M/$1/layer/work"
+	STICK=$M/$1.ext2
+	rm -f "$STICK" && mke2fs -q -F -t ext2 -L SDSTICK -d "$M/$1" "$STICK" 16M
+	attach "$STICK"
+}
 
 # --- a directory layer on an ext2 stick, the root busy at the power-off ------------
-rm -rf "$M/sdl" && mkdir -p "$M/sdl/layer/upper" "$M/sdl/layer/work"
-STICK=$M/sdl.ext2
-rm -f "$STICK" && mke2fs -q -F -t ext2 -L SDSTICK -d "$M/sdl" "$STICK" 16M
-attach "$STICK"
+dirstick sdl
 HOLD="exec /bin/busybox sleep 60"
 held sddir "media=$media" "rw=$LOOP:/layer" timeout=5
 detach "$LOOP"
@@ -128,10 +135,7 @@ s=$(state "$M/sdf-layer.off")
 	fail "... the ext2 filesystem in the file is clean at the power-off" "state: $s"
 
 # --- a file held open for writing: it can't go read-only, and that is said ---------
-rm -rf "$M/sdw" && mkdir -p "$M/sdw/layer/upper" "$M/sdw/layer/work"
-STICK=$M/sdw.ext2
-rm -f "$STICK" && mke2fs -q -F -t ext2 -L SDSTICK -d "$M/sdw" "$STICK" 16M
-attach "$STICK"
+dirstick sdw
 HOLD="exec 3>>/root/open-for-writing; exec /bin/busybox sleep 60"
 held sdwrite "media=$media" "rw=$LOOP:/layer" timeout=5
 detach "$LOOP"
@@ -140,10 +144,7 @@ has "shutdown, a file open for writing: the stick is said to stay read-write" "$
 hasnt "... and nothing claims it is clean" "$TWORK/sdwrite.out" "nothing is left mounted read-write"
 
 # --- the rescue shell after the layer was mounted: read-only first ----------------
-rm -rf "$M/sdr" && mkdir -p "$M/sdr/layer/upper" "$M/sdr/layer/work"
-STICK=$M/sdr.ext2
-rm -f "$STICK" && mke2fs -q -F -t ext2 -L SDSTICK -d "$M/sdr" "$STICK" 16M
-attach "$STICK"
+dirstick sdr
 ns_prepare
 : >"$R/etc/rescue-mounts"
 ns_liveroot sdrescue "media=$media" "rw=$LOOP:/layer" init=/sbin/no-such-init timeout=5

@@ -8,7 +8,7 @@ I=$M/fw.iso
 VMLINUZ=$VMLINUZ INITRAMFS=$INITRAMFS LABEL=FWLIVE SERIAL=1 "$TOP/scripts/mkiso" "$ROOT" "$I" >"$M/fw.msg" 2>&1 ||
 	{ fail "make the hybrid image" "$(tail -2 "$M/fw.msg")"; exit 0; }
 cp "$I" "$M/fw-usb.img"
-# (GRUB 2.06's EFI loader runs out of memory below 288 MB: bench/RESULTS.md)
+# (GRUB 2.06's EFI loader runs out of memory below 288 MB: bench/results/RESULTS.md)
 for fw in bios uefi; do
 	mem=128; [ $fw = uefi ] && mem=384
 	for how in cd usb; do

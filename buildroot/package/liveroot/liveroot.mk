@@ -41,7 +41,8 @@ endef
 define LIVEROOT_CONFIGURE_CMDS
 	grep -qx 'CONFIG_LIVEROOT=y' $(BUSYBOX_DIR)/.config || { \
 		echo "liveroot: BusyBox $(BUSYBOX_VERSION) has no liveroot applet: add" \
-			"$(BR2_EXTERNAL_LIVEROOT_PATH)/patches to BR2_GLOBAL_PATCH_DIR" \
+			"$(BR2_EXTERNAL_LIVEROOT_PATH)/patches and" \
+			"$(BR2_EXTERNAL_LIVEROOT_PATH)/patches-common to BR2_GLOBAL_PATCH_DIR" \
 			"(patches for BusyBox 1.37.0 and 1.38.0)," \
 			"then make busybox-dirclean liveroot-dirclean all"; \
 		exit 1; }
