@@ -95,7 +95,8 @@ UC_PATCHES := $(wildcard patches/uclibc/*.patch)
 HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
 	squashfs-tools erofs-utils xorriso qemu-system-x86 musl-tools \
 	dosfstools mtools fdisk e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring \
-	isolinux syslinux-common grub-efi-amd64-bin grub-common gcc-multilib qemu-user-static
+	isolinux syslinux-common grub-efi-amd64-bin grub-common gcc-multilib qemu-user-static \
+	initramfs-tools-core
 # the tests: other filesystems, the fuzzers, buildroot's own tools
 TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
 	python3-magic python3-flake8 shellcheck rsync bc unzip wget perl g++ \

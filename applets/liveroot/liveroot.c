@@ -46,7 +46,7 @@
 //kbuild:lib-$(CONFIG_LIVEROOT) += liveroot.o
 
 //usage:#define liveroot_trivial_usage
-//usage:       "[-n] [-C FILE] [NAME=VALUE | NAME]... [-- INIT_ARGS]\n"
+//usage:       "[-n] [-C FILE] [-D FILE] [NAME=VALUE | NAME]... [-- INIT_ARGS]\n"
 //usage:       "or: liveroot switch [-n] [-k] [-d] [-c CONSOLE] NEWROOT INIT [ARGS]\n"
 //usage:       "or: liveroot shutdown [-n] [-f] poweroff|reboot|halt|kexec"
 //usage:#define liveroot_full_usage "\n\n"
@@ -55,6 +55,8 @@
 //usage:       "liveroot.NAME=VALUE on the kernel command line, which wins.\n"
 //usage:     "\n	-n		Print the parameters (and init's arguments), do nothing"
 //usage:     "\n	-C FILE		Read the kernel command line from FILE (/proc/cmdline)"
+//usage:     "\n	-D FILE		Words read before the kernel command line, which wins"
+//usage:     "\n			(/etc/liveroot/defaults, if there is one)"
 //usage:     "\nParameters:"
 //usage:     "\n	media=SPEC	Boot media: LABEL=x, UUID=x, PARTUUID=x, PARTLABEL=x, /dev/x"
 //usage:     "\n			or auto (first device holding the image, removable first)"
@@ -138,7 +140,7 @@ static void nbd_settle(const char *dev UNUSED_PARAM)
  * (or the parameters were bad), *rc is the exit code. */
 static char **read_options(struct lr_opts *o, char **argv, int *rc)
 {
-	const char *cmdline = "/proc/cmdline";
+	const char *cmdline = "/proc/cmdline", *defaults = NULL;
 	char **init_args = NULL, **init_argv;
 	unsigned opt, i, n;
 
@@ -151,11 +153,11 @@ static char **read_options(struct lr_opts *o, char **argv, int *rc)
 			break;
 		}
 	}
-	opt = getopt32(argv, "nC:", &cmdline);
+	opt = getopt32(argv, "nC:D:", &cmdline, &defaults);
 	argv += optind;
 	if (opt & 1)
 		o->flags |= LR_DRYRUN;
-	if (lr_parse_options(o, argv, cmdline) != 0) {
+	if (lr_parse_options(o, argv, cmdline, defaults) != 0) {
 		*rc = EXIT_FAILURE;
 		if (opt & 1)
 			return NULL;
@@ -215,6 +217,8 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	if (lr_mount_run() != 0)
 		lr_rescue("can't set up " LR_RUN);
 	lr_memlog("start");
+	if (o->defaults)
+		lr_log("defaults (" LR_DEFAULTS "): %s", o->defaults);
 	/* how the boot entry's peer words were understood */
 	lr_each_peer_note(o, log_peer_note);
 	if (o->modules) {

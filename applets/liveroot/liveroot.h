@@ -21,6 +21,9 @@ PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
 #define LR_RWFILE       LR_DIR "/rwfile"  /* a persistence image file, mounted */
 #define LR_LOG          LR_DIR "/log"
 #define LR_NEWROOT      "/newroot"
+/* words read before the kernel command line (the remastered ISO's
+ * original initramfs defaults: make remaster writes it) */
+#define LR_DEFAULTS     "/etc/liveroot/defaults"
 /* Last file of the cpio archive: missing = the initramfs did not fit in RAM */
 #define LR_COMPLETE     "/etc/initramfs-complete"
 /* an empty ext4 with a journal, xz: rw.create grows it (mkinitramfs puts it
@@ -97,6 +100,7 @@ struct lr_opts {
 	unsigned rw_missing_ok; /* rw.missing=tmpfs: no persistent device, boot anyway */
 	unsigned rw_peer_optional; /* rw= is a peer's "if there is one" (live-boot) */
 	char *peer_notes;       /* how the peers' words were understood, lines */
+	char *defaults;         /* the words of the defaults file, or NULL */
 	const char *verify_hex; /* verify=sha256:HEX or sha512:HEX */
 	const char *modules;    /* extra modules, comma separated */
 	const char *console;    /* console for init */
@@ -218,7 +222,8 @@ int lr_ext_super(const uint8_t *sb, size_t len, struct lr_ext *e);
 /* options.c: inputs (one table of liveroot's parameters) */
 int lr_valid_spec(const char *spec);
 int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline);
-int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file);
+int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file,
+		const char *defaults_file);
 void lr_print_options(const struct lr_opts *o);
 int lr_param_index(const char *name);  /* its row; -1: not a parameter */
 int lr_apply_param(struct lr_opts *o, char *arg, const char *from);  /* NAME[=VALUE] */

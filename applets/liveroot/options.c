@@ -298,10 +298,14 @@ static int parse_persistent(struct lr_opts *o, const char *val)
 		int ok;
 
 		*dir++ = '\0';
+		/* ":/": the filesystem's root holds upper/ and work/ (casper's
+		 * casper-rw) */
+		if (strcmp(dir, "/") == 0)
+			dir = (char *)".";
 		while (*dir == '/')
 			dir++;
 		abs = xasprintf("/%s", dir);
-		ok = *dir && valid_mount_path(abs);
+		ok = *dir && (strcmp(dir, ".") == 0 || valid_mount_path(abs));
 		free(abs);
 		if (!ok) {
 			bb_error_msg("rw=%s: bad directory '%s' (a path on that filesystem, "
@@ -796,9 +800,52 @@ int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline)
 	return bad | check_together(o);
 }
 
-int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file)
+/* The defaults file: words, '#' starts a comment; one line of them
+ * (malloced), NULL when there are none.  *bad: a file named with -D that
+ * can't be read, or a "--" in it. */
+static char *read_defaults(const char *file, int given, int *bad)
+{
+	char *text = xmalloc_open_read_close(file, NULL), *line, *p, *out = NULL;
+
+	if (!text) {
+		if (given || errno != ENOENT) {
+			bb_perror_msg("defaults file %s", file);
+			*bad = -1;
+		}
+		return NULL;
+	}
+	p = text;
+	while ((line = strsep(&p, "\n")) != NULL) {
+		char *w, *hash = strchr(line, '#');
+
+		if (hash)
+			*hash = '\0';
+		while ((w = lr_next_word(&line)) != NULL) {
+			char *n;
+
+			if (strcmp(w, "--") == 0) {
+				bb_error_msg("defaults file %s: \"--\" (init's arguments) can't be "
+						"a default", file);
+				*bad = -1;
+				continue;
+			}
+			/* (a value with blanks keeps its quotes) */
+			n = xasprintf(strpbrk(w, " \t") ? "%s%s\"%s\"" : "%s%s%s",
+					out ? out : "", out ? " " : "", w);
+			free(out);
+			out = n;
+		}
+	}
+	free(text);
+	return out;
+}
+
+/* defaults_file: NULL for LR_DEFAULTS, which may be missing */
+int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file,
+		const char *defaults_file)
 {
 	char *cmdline = xmalloc_open_read_close(cmdline_file, NULL);
+	int bad = 0;
 
 	if (!cmdline) {
 		if (strcmp(cmdline_file, "/proc/cmdline") != 0) {
@@ -807,7 +854,15 @@ int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file)
 		}
 		cmdline = xstrdup(""); /* no /proc: arguments only */
 	}
-	return lr_parse_cmdline(o, argv, cmdline);
+	/* the defaults come first: the kernel command line's words win */
+	o->defaults = read_defaults(defaults_file ? defaults_file : LR_DEFAULTS,
+			defaults_file != NULL, &bad);
+	if (o->defaults) {
+		char *c = xasprintf("%s %s", o->defaults, cmdline);
+		free(cmdline);
+		cmdline = c;
+	}
+	return lr_parse_cmdline(o, argv, cmdline) | bad;
 }
 
 static void print_peer_note(const char *line)
@@ -820,6 +875,8 @@ void lr_print_options(const struct lr_opts *o)
 	const struct param *p;
 	const char *name = param_names;
 
+	if (o->defaults)
+		printf("defaults: %s\n", o->defaults);
 	lr_each_peer_note(o, print_peer_note);
 	for (p = params; p < params + ARRAY_SIZE(params); p++, name += strlen(name) + 1) {
 		const char *c;

@@ -29,6 +29,10 @@ struct peers {
 	const char *iso;        /* iso-scan/filename=, findiso=, img_loop= */
 	/* archiso */
 	const char *alabel, *adev, *abase, *imgdev, *toram, *cowsize, *cowdev, *cowdir, *asearch;
+	/* casper (boot=casper; live-media= and live-media-path= are shared
+	 * with live-boot) */
+	int casper;
+	const char *clayer, *cpersist, *cnopersist, *cppath, *curl;
 	/* live-boot */
 	const char *lbpath, *lbmedia, *lbpersist, *lbplabel, *lbsize, *lbnopersist;
 	/* the network */
@@ -151,12 +155,15 @@ static void fetch_word(struct peers *pp, const char *w, const char *v)
 	free(u);
 }
 
-/* live-boot: boot=live (boot=casper and others: not liveroot's) */
+/* live-boot: boot=live; casper: boot=casper (others: not liveroot's) */
 static void boot_word(struct peers *pp, const char *w, const char *v)
 {
 	if (strcmp(v, "live") == 0) {
 		pp->lb = 1;
 		note(pp, xasprintf("%s: accepted (live-boot's layout)", w));
+	} else if (strcmp(v, "casper") == 0) {
+		pp->casper = 1;
+		note(pp, xasprintf("%s: accepted (casper's layout)", w));
 	}
 }
 
@@ -266,6 +273,30 @@ static const struct peer_word peer_words[] = {
 	NOTE("ftpfs", NULL),
 	NOTE("iscsi", NULL),
 	PARAM("module", "image.module"),
+	/* casper (Ubuntu, Linux Mint): boot=casper is boot_word()'s;
+	 * live-media=, live-media-path=, toram and union= are live-boot's rows */
+	KEEP("layerfs-path", clayer),           /* image=the layers, by name */
+	SEEN("persistent", cpersist),           /* rw=LABEL=casper-rw:/, if there is one */
+	SEEN("nopersistent", cnopersist),
+	KEEP("persistent-path", cppath),
+	PARAM("live-media-timeout", "timeout"),
+	NOTE("ignore_uuid", "liveroot does not match the media against the initrd's UUID"),
+	NOTE("showmounts", "liveroot's mounts are in /run/liveroot in the booted system"),
+	NOTE("noprompt", "liveroot never asks to remove the media"),
+	NOTE("noeject", "liveroot never ejects the media"),
+	KEEP("url", curl),                      /* fetch=URL (an ISO) */
+	NOTE("netboot", NULL),
+	NOTE("nfsroot", NULL),
+	NOTE("todisk", NULL),
+	NOTE("integrity-check", NULL),
+	NOTE("username", NULL),
+	NOTE("userfullname", NULL),
+	NOTE("hostname", NULL),
+	NOTE("casper-snapshot", NULL),
+	NOTE("file", "for the system's installer, not liveroot's"),
+	NOTE("maybe-ubiquity", "for the system's installer, not liveroot's"),
+	NOTE("only-ubiquity", "for the system's installer, not liveroot's"),
+	NOTE("automatic-ubiquity", "for the system's installer, not liveroot's"),
 	/* the kernel's and pxelinux's */
 	KEEP_WORD("ip", ip),                    /* ip= (not live-boot's own) */
 	CODE("BOOTIF", bootif_word),            /* 01-MAC: net.if=MAC */
@@ -518,9 +549,11 @@ static void liveboot_persist(struct peers *pp)
 	free(w);
 }
 
-/* live-boot's words, combined */
+/* live-boot's words, combined (boot=casper: casper_finish's) */
 static void liveboot_finish(struct peers *pp)
 {
+	if (pp->casper)
+		return;
 	if (pp->lb || pp->lbpath || pp->lbmedia)
 		liveboot_media(pp);
 	if (pp->lbsize) {
@@ -536,6 +569,95 @@ static void liveboot_finish(struct peers *pp)
 		liveboot_persist(pp);
 	else if (pp->lbplabel)
 		note(pp, xasprintf("persistence-label=%s: needs persistence, ignored", pp->lbplabel));
+}
+
+/* casper: layerfs-path=minimal.standard.live.squashfs stacks
+ * minimal.squashfs, minimal.standard.squashfs and it (the longest on
+ * top); without it every *.squashfs in the directory, by name */
+static void casper_images(struct peers *pp, const char *dir)
+{
+	char *list = NULL, *w;
+	const char *l = pp->clayer, *ext;
+	size_t blen, i;
+
+	if (!l) {
+		w = xasprintf("live-media-path=%s", dir);
+		peer_apply(pp, w, "image.dir", dir);
+		free(w);
+		return;
+	}
+	if (strchr(l, '/') || strchr(l, ',') || !*l) {
+		note(pp, xasprintf("layerfs-path=%s: a file name in %s; ignored", l, dir));
+		pp->clayer = NULL;
+		casper_images(pp, dir);
+		return;
+	}
+	/* each dot before the extension ends a lower layer's name */
+	ext = strrchr(l, '.');
+	blen = ext ? (size_t)(ext - l) : strlen(l);
+	for (i = 1; i <= blen; i++) {
+		char *n;
+		if (i < blen && l[i] != '.')
+			continue;
+		n = xasprintf("%s%s%s/%.*s%s", list ? list : "", list ? "," : "", dir,
+				(int)i, l, ext ? ext : "");
+		free(list);
+		list = n;
+	}
+	w = xasprintf("layerfs-path=%s", l);
+	peer_apply(pp, w, "image", list);
+	free(w);
+	free(list);
+}
+
+/* casper's words, combined: media, images, persistence */
+static void casper_finish(struct peers *pp)
+{
+	const char *dir = pp->lbpath ? pp->lbpath : "casper";
+	char *d;
+
+	if (!pp->casper) {
+		if (pp->clayer || pp->cpersist || pp->cppath)
+			note(pp, xasprintf("%s: casper's, needs boot=casper; ignored", pp->clayer
+					? "layerfs-path=" : pp->cpersist ? "persistent" : "persistent-path="));
+		return;
+	}
+	while (*dir == '/')
+		dir++;
+	d = xasprintf("/%s", dir);
+	if (pp->curl) {
+		char *w = xasprintf("url=%s", pp->curl);
+		peer_apply(pp, w, "fetch", pp->curl);
+		free(w);
+	} else if (pp->lbmedia) {
+		char *dev = peer_dev(pp->lbmedia), *w = xasprintf("live-media=%s", pp->lbmedia);
+		if (lr_valid_spec(dev))
+			peer_apply(pp, w, "media", dev);
+		else
+			note(pp, xasprintf("%s: not supported (a device: /dev/x, LABEL=x, UUID=x), "
+					"ignored", w));
+		free(dev);
+		free(w);
+	}
+	if (!pp->curl && !pp->o->media_given)
+		peer_apply(pp, "boot=casper (no live-media=: casper looks everywhere)", "media", "auto");
+	casper_images(pp, d);
+	free(d);
+	if (pp->cpersist && pp->cnopersist) {
+		note(pp, xasprintf("persistent: nopersistent says not, ignored"));
+	} else if (pp->cpersist) {
+		struct lr_opts *o = pp->o;
+		peer_apply(pp, "persistent", "rw", "LABEL=casper-rw:/");
+		if (o->rw_dev) {
+			o->rw_peer_optional = 1;
+			note(pp, xasprintf("persistent: if there is one (else the changes stay in RAM); "
+					"the casper-rw filesystem's upper/ and work/, as casper; a casper-rw "
+					"file%s and the label writable are not looked for",
+					pp->cppath ? " in persistent-path=" : ""));
+		}
+	} else if (pp->cppath) {
+		note(pp, xasprintf("persistent-path=%s: needs persistent, ignored", pp->cppath));
+	}
 }
 
 /* dracut: rd.live.overlay=DEV[:PATH] (none: tmpfs), else
@@ -614,6 +736,7 @@ void lr_peer_words(struct lr_opts *o, char *cmdline, char **set)
 		peer_word(&pp, w);
 	archiso_finish(&pp);
 	liveboot_finish(&pp);
+	casper_finish(&pp);
 	if (pp.ip && pp.lb) {
 		note(&pp, xasprintf("%s: live-boot's ip= sets up the booted system's "
 				"/etc/network/interfaces: not used (fetch= brings the network up by DHCP)",
