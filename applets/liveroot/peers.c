@@ -273,22 +273,20 @@ static const struct peer_word peer_words[] = {
 	NOTE("ftpfs", NULL),
 	NOTE("iscsi", NULL),
 	PARAM("module", "image.module"),
+	NOTE("components", "live-config's, for the booted system"),
 	/* casper (Ubuntu, Linux Mint): boot=casper is boot_word()'s;
 	 * live-media=, live-media-path=, toram and union= are live-boot's rows */
 	KEEP("layerfs-path", clayer),           /* image=the layers, by name */
 	SEEN("persistent", cpersist),           /* rw=LABEL=casper-rw:/, if there is one */
 	SEEN("nopersistent", cnopersist),
 	KEEP("persistent-path", cppath),
-	PARAM("live-media-timeout", "timeout"),
 	NOTE("ignore_uuid", "liveroot does not match the media against the initrd's UUID"),
 	NOTE("showmounts", "liveroot's mounts are in /run/liveroot in the booted system"),
 	NOTE("noprompt", "liveroot never asks to remove the media"),
-	NOTE("noeject", "liveroot never ejects the media"),
 	KEEP("url", curl),                      /* fetch=URL (an ISO) */
 	NOTE("netboot", NULL),
 	NOTE("nfsroot", NULL),
 	NOTE("todisk", NULL),
-	NOTE("integrity-check", NULL),
 	NOTE("username", NULL),
 	NOTE("userfullname", NULL),
 	NOTE("hostname", NULL),
@@ -651,8 +649,8 @@ static void casper_finish(struct peers *pp)
 		if (o->rw_dev) {
 			o->rw_peer_optional = 1;
 			note(pp, xasprintf("persistent: if there is one (else the changes stay in RAM); "
-					"the casper-rw filesystem's upper/ and work/, as casper; a casper-rw "
-					"file%s and the label writable are not looked for",
+					"the casper-rw filesystem's upper/ and work/, as casper; the label "
+					"writable and a casper-rw file on a FAT filesystem%s are not looked for",
 					pp->cppath ? " in persistent-path=" : ""));
 		}
 	} else if (pp->cppath) {

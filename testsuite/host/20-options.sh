@@ -238,6 +238,53 @@ refuse "rw.missing=maybe" "rw.missing=maybe: use stop" "liveroot.label=X liveroo
 expect "live-boot persistence with liveroot.rw=: the user's device is no longer optional" "rw_missing=stop" \
 	"boot=live persistence liveroot.rw=LABEL=mine"
 expect "live-boot nopersistence cancels persistence" "rw=tmpfs" "boot=live persistence nopersistence"
+expect "live-boot components: live-config's, said" "peer: components: accepted (live-config's, for the booted system)" "boot=live components"
+
+# --- casper (Ubuntu, Mint) ------------------------------------------------------------
+expect "casper boot=casper: every *.squashfs in /casper" "image_dir=/casper" "boot=casper"
+expect "casper boot=casper without live-media: media=auto" "media=auto" "boot=casper quiet splash"
+expect "casper layerfs-path=: the layers by name, the longest on top" \
+	"image=/casper/minimal.squashfs,/casper/minimal.standard.squashfs,/casper/minimal.standard.live.squashfs" \
+	"boot=casper layerfs-path=minimal.standard.live.squashfs"
+expect "casper layerfs-path= of one layer" "image=/casper/filesystem.squashfs" "boot=casper layerfs-path=filesystem.squashfs"
+expect "casper layerfs-path= with live-media-path=" "image=/cd/a.squashfs,/cd/a.b.squashfs" \
+	"boot=casper live-media-path=cd layerfs-path=a.b.squashfs"
+expect "casper layerfs-path= with a / is refused, the directory used" "image_dir=/casper" "boot=casper layerfs-path=../x.squashfs"
+expect "casper layerfs-path= without boot=casper: said" "peer: layerfs-path=: casper's, needs boot=casper; ignored" \
+	"liveroot.label=X layerfs-path=a.squashfs"
+expect "casper live-media-path=" "image_dir=/ubuntu" "boot=casper live-media-path=/ubuntu"
+expect "casper live-media=" "media=LABEL=UBU" "boot=casper live-media=/dev/disk/by-label/UBU"
+expect "casper persistent: the casper-rw filesystem, upper/ and work/ at its root" "rw=LABEL=casper-rw:/" "boot=casper persistent"
+expect "casper persistent: ... its root" "rw_dir=." "boot=casper persistent"
+expect "casper persistent: if there is one" "rw_missing=tmpfs" "boot=casper persistent"
+expect "casper nopersistent cancels persistent" "rw=tmpfs" "boot=casper persistent nopersistent"
+expect "casper persistent-path= alone: said" "peer: persistent-path=/p: needs persistent, ignored" "boot=casper persistent-path=/p"
+expect "casper url=: the ISO over HTTP" "fetch=http://10.0.0.1/ubuntu.iso" "boot=casper url=http://10.0.0.1/ubuntu.iso"
+expect "casper toram" "toram=yes" "boot=casper toram"
+expect "casper ignore_uuid: accepted" "peer: ignore_uuid: accepted (liveroot does not match the media against the initrd's UUID)" "boot=casper ignore_uuid"
+expect "casper showmounts: accepted" "peer: showmounts: accepted (liveroot's mounts are in /run/liveroot in the booted system)" "boot=casper showmounts"
+expect "casper noprompt: accepted" "peer: noprompt: accepted (liveroot never asks to remove the media)" "boot=casper noprompt"
+for w in file=/cdrom/preseed/x.seed maybe-ubiquity only-ubiquity automatic-ubiquity; do
+	expect "casper $w: the installer's, said" "peer: $w: accepted (for the system's installer, not liveroot's)" "boot=casper $w"
+done
+for w in netboot=nfs nfsroot=1.2.3.4:/x todisk=/dev/sda username=u userfullname=U hostname=h casper-snapshot; do
+	expect "casper $w: not supported, said" "peer: $w: not supported, ignored" "boot=casper $w"
+done
+expect "liveroot.* wins over casper's words" "image_dir=/other" "boot=casper liveroot.image.dir=/other"
+expect "rw=LABEL=x:/ : the filesystem's root" "rw_dir=." "liveroot.label=X liveroot.rw=LABEL=P:/"
+
+# --- the defaults file (-D; /etc/liveroot/defaults: make remaster's) ------------------
+printf 'boot=casper # Ubuntu 24.04 initrd\nlayerfs-path=minimal.standard.live.squashfs\n' >"$cl.def"
+expect "defaults file: read before the command line" "image=/casper/minimal.squashfs,/casper/minimal.standard.squashfs,/casper/minimal.standard.live.squashfs" \
+	"BOOT_IMAGE=/casper/vmlinuz --- quiet splash" -D "$cl.def"
+expect "defaults file: shown" "defaults: boot=casper layerfs-path=minimal.standard.live.squashfs" "quiet" -D "$cl.def"
+expect "defaults file: the command line wins" "image=/casper/a.squashfs" "quiet layerfs-path=a.squashfs" -D "$cl.def"
+expect "defaults file: liveroot.* on the command line wins" "toram=no" "liveroot.toram=no" -D "$cl.def" 
+printf 'liveroot.toram=yes\n' >"$cl.def2"
+expect "defaults file: liveroot.* words" "toram=yes" "liveroot.label=X" -D "$cl.def2"
+printf 'liveroot.label=X -- init-arg\n' >"$cl.def3"
+refuse "defaults file: -- refused" 'defaults file .*: "--"' "quiet" -D "$cl.def3"
+refuse "defaults file named with -D but missing" "defaults file /nonexistent" "liveroot.label=X" -D /nonexistent
 expect "live-boot overlay-size= with persistence: the RAM layer's size if there is none" "rw_size=1G" \
 	"boot=live overlay-size=1G persistence"
 expect "archiso img_loop= with archisodevice=: that is the ISO's own device, media=auto" "media=auto" \
