@@ -52,8 +52,8 @@ JOBS        ?= $(shell nproc)
 # make iso: the root (a directory, or a squashfs/erofs image), the image made,
 # its volume label, the root image's compression and block size (defaults
 # measured: bench/results/RESULTS.md), SERIAL=1: boot menus and console on ttyS0 too
-ROOT        ?= $(OUT)/demo/root
-ISO         ?= $(OUT)/live.iso
+ROOT        ?= $(OUTDIR)/demo/root
+ISO         ?= $(OUTDIR)/live.iso
 ISO_LABEL   ?= LIVEROOT
 IMAGE_TYPE  ?= squashfs
 SQUASHFS_COMP ?= xz
@@ -61,12 +61,12 @@ SQUASHFS_BLOCK ?= 128K
 SERIAL      ?=
 FUZZ_SECONDS ?= 60
 
-OUT   := out$(if $(ARCH_SUFFIX),/$(ARCH))
+OUTDIR := out$(if $(ARCH_SUFFIX),/$(ARCH))
 BUILD := build
 # the toolchain and BusyBox build trees: uclibc, uclibc-i686, ...
 TC    := $(LIBC)$(ARCH_SUFFIX)
-BUSYBOX := $(OUT)/busybox
-INITRAMFS := $(OUT)/initramfs.img
+BUSYBOX := $(OUTDIR)/busybox
+INITRAMFS := $(OUTDIR)/initramfs.img
 
 export DL_DIR SOURCE_DATE_EPOCH JOBS BUSYBOX_VERSION
 # how the build runs a program made for the target (BusyBox's --list-full):
@@ -103,7 +103,8 @@ TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
 	debootstrap busybox-static ntfs-3g exfat-fuse ovmf gnuplot-nox nbd-server
 
 .PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo demo-debian iso check torture \
-	bench bench-iso bench-peers bench-net bench-i686 check-i686 medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot
+	bench bench-iso bench-peers bench-net bench-i686 check-i686 medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot \
+	remaster check-remaster bench-remaster
 
 # toolchain stamps are kept, not deleted as intermediates
 .SECONDARY:
@@ -123,7 +124,7 @@ help:
 	@echo "  make kernel      fetch Debian's kernel KERNEL_VERSION into DL_DIR/kernel"
 	@echo "  make initramfs   build $(INITRAMFS)"
 	@echo "  make size        size table: busybox, each module, unpacked and compressed"
-	@echo "  make medium      the demo live CD, $(OUT)/demo/live.iso"
+	@echo "  make medium      the demo live CD, $(OUTDIR)/demo/live.iso"
 	@echo "  make demo        build and boot the demo live CD in qemu (exit 0 = it came up)"
 	@echo "  make check       the whole testsuite (host, namespace and qemu tests)"
 	@echo "  make fuzz        fuzz the parsers of outside input, FUZZ_SECONDS each"
@@ -138,11 +139,16 @@ help:
 	@echo "  make bench-iso   make iso's defaults measured (bench/results/iso.md)"
 	@echo "  make bench-peers liveroot beside live-boot and dracut on one Debian root (bench/results/peers.md)"
 	@echo "  make bench-net   fetch= against wget, nbd= below the image's size (bench/results/net.md)"
+	@echo "  make remaster IN=their.iso [OUT=out/remastered.iso]  their live ISO (Debian Live,"
+	@echo "                   Ubuntu/Mint, archiso, Fedora) with liveroot's initramfs; boot menus,"
+	@echo "                   BIOS/UEFI and Secure Boot chain kept (REMASTER_FLAGS=-n: the plan only)"
+	@echo "  make check-remaster  a real Debian Live ISO (live-build, cached) remastered, booted"
+	@echo "  make bench-remaster  original vs remastered ISOs: RAM floor, time to multi-user"
 	@echo "  make bench-i686  the i686 build's RAM floors on a Pentium II (bench/results/i686.md)"
 	@echo "  make check-i686  the ARCH=i686 build's demo image, for make check (out/i686/)"
 	@echo "  make libc-sizes  BusyBox size with uclibc, musl and glibc side by side"
-	@echo "  make clean       remove $(OUT) and the BusyBox builds (keeps the toolchains)"
-	@echo "  make distclean   remove $(OUT) and $(BUILD) (DL_DIR is kept)"
+	@echo "  make clean       remove $(OUTDIR) and the BusyBox builds (keeps the toolchains)"
+	@echo "  make distclean   remove $(OUTDIR) and $(BUILD) (DL_DIR is kept)"
 	@echo "Variables (a change rebuilds what it affects):"
 	@echo "  ARCH=x86_64|i686                i686: 32-bit x86 for the oldest PCs, in out/i686/ ($(ARCH))"
 	@echo "  LIBC=uclibc|musl|glibc          ($(LIBC))"
@@ -210,13 +216,13 @@ $(BUSYBOX): $(call TOOLCHAIN_STAMP,$(TC)) $(APPLET_SRC) $(BB_PATCHES) busybox-co
 		scripts/build-busybox $(FETCHED) $(BUSYBOX_VARS)
 	scripts/build-busybox $(TC) $(BUILD)/busybox-$(TC) $@
 
-$(OUT)/libc/busybox-%: $(call TOOLCHAIN_STAMP,%) $(APPLET_SRC) $(BB_PATCHES) busybox-config \
+$(OUTDIR)/libc/busybox-%: $(call TOOLCHAIN_STAMP,%) $(APPLET_SRC) $(BB_PATCHES) busybox-config \
 		scripts/build-busybox $(BUSYBOX_VARS)
 	scripts/build-busybox $* $(BUILD)/busybox-$* $@
 
-libc-sizes: x86-only $(OUT)/libc/busybox-uclibc $(OUT)/libc/busybox-musl $(OUT)/libc/busybox-glibc
+libc-sizes: x86-only $(OUTDIR)/libc/busybox-uclibc $(OUTDIR)/libc/busybox-musl $(OUTDIR)/libc/busybox-glibc
 	@printf '%-8s %10s %10s\n' libc stripped xz
-	@for l in uclibc musl glibc; do f=$(OUT)/libc/busybox-$$l; \
+	@for l in uclibc musl glibc; do f=$(OUTDIR)/libc/busybox-$$l; \
 	  printf '%-8s %10d %10d\n' $$l $$(wc -c <$$f) $$(xz -c --lzma2=preset=9e,dict=1MiB $$f | wc -c); done
 
 # --- kernel (Debian's, unpacked into the cache; never installed) -------
@@ -245,41 +251,41 @@ size: $(INITRAMFS)
 	ALT_KERNEL_DIR=$(wildcard $(NEW_KERNEL_DIR)) GEN_CPIO=$(CURDIR)/$(BUILD)/gen_cpio scripts/size-groups
 
 # --- demo --------------------------------------------------------------
-medium: $(OUT)/demo/live.iso
-$(OUT)/demo/live.iso: $(BUSYBOX) scripts/mkmedium testsuite/lib/report-init
-	BUSYBOX=$(CURDIR)/$(BUSYBOX) scripts/mkmedium $(OUT)/demo
+medium: $(OUTDIR)/demo/live.iso
+$(OUTDIR)/demo/live.iso: $(BUSYBOX) scripts/mkmedium testsuite/lib/report-init
+	BUSYBOX=$(CURDIR)/$(BUSYBOX) scripts/mkmedium $(OUTDIR)/demo
 
 # the demo root as a hybrid image (serial console for the log), booted the way
 # a PC boots it: SeaBIOS, ISOLINUX from the CD, the kernel, liveroot
 # (ARCH=i686: BIOS only, a Pentium II with 64 MB)
 DEMO_QEMU := $(if $(ARCH_SUFFIX),-x i686 -m 64,-m 128)
 UEFI ?= $(if $(ARCH_SUFFIX),0,1)
-$(OUT)/demo/boot.iso: $(INITRAMFS) $(OUT)/demo/live.iso scripts/mkiso
+$(OUTDIR)/demo/boot.iso: $(INITRAMFS) $(OUTDIR)/demo/live.iso scripts/mkiso
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) LABEL=LIVEROOT SERIAL=1 UEFI=$(UEFI) \
-		scripts/mkiso $(OUT)/demo/root $@
-demo: $(OUT)/demo/boot.iso
-	testsuite/lib/qemu-boot -F bios -c $(OUT)/demo/boot.iso $(DEMO_QEMU) -t 240 $(OUT)/demo/boot.log
-	@grep -q '^R:end' $(OUT)/demo/boot.log && \
-	  grep -q '^R:mountinfo .* / / .* - overlay ' $(OUT)/demo/boot.log && \
-	  echo "demo: the live system came up on its overlay root (log: $(OUT)/demo/boot.log)" || \
-	  { echo "demo: FAILED: the live system did not come up (log: $(OUT)/demo/boot.log)"; exit 1; }
+		scripts/mkiso $(OUTDIR)/demo/root $@
+demo: $(OUTDIR)/demo/boot.iso
+	testsuite/lib/qemu-boot -F bios -c $(OUTDIR)/demo/boot.iso $(DEMO_QEMU) -t 240 $(OUTDIR)/demo/boot.log
+	@grep -q '^R:end' $(OUTDIR)/demo/boot.log && \
+	  grep -q '^R:mountinfo .* / / .* - overlay ' $(OUTDIR)/demo/boot.log && \
+	  echo "demo: the live system came up on its overlay root (log: $(OUTDIR)/demo/boot.log)" || \
+	  { echo "demo: FAILED: the live system did not come up (log: $(OUTDIR)/demo/boot.log)"; exit 1; }
 
 # a real distribution: Debian bookworm with systemd (debootstrap, cached in
 # DL_DIR) as a hybrid image, booted through SeaBIOS to multi-user.target
 demo-debian: $(INITRAMFS)
-	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) ARCH=$(ARCH) scripts/demo-debian $(OUT)/debian
+	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) ARCH=$(ARCH) scripts/demo-debian $(OUTDIR)/debian
 
 # --- the hybrid image: BIOS and UEFI, CD and USB stick ------------------
-iso: $(INITRAMFS) $(if $(filter $(OUT)/demo/root,$(ROOT)),$(OUT)/demo/live.iso)
+iso: $(INITRAMFS) $(if $(filter $(OUTDIR)/demo/root,$(ROOT)),$(OUTDIR)/demo/live.iso)
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) LABEL=$(ISO_LABEL) IMAGE_TYPE=$(IMAGE_TYPE) \
 	COMP=$(SQUASHFS_COMP) BLOCK=$(SQUASHFS_BLOCK) SERIAL=$(SERIAL) UEFI=$(UEFI) scripts/mkiso $(ROOT) $(ISO)
 
 # --- tests and benchmarks ----------------------------------------------
 # (TESTS naming files: the i686 build only when qemu/17-i686.sh is one of them)
 CHECK_I686 := $(if $(TESTS),$(if $(findstring 17-i686,$(TESTS)),check-i686),check-i686)
-check: x86-only all $(OUT)/demo/live.iso $(NEW_KERNEL_DIR)/vmlinuz $(call TOOLCHAIN_STAMP,uclibc) $(CHECK_I686)
+check: x86-only all $(OUTDIR)/demo/live.iso $(NEW_KERNEL_DIR)/vmlinuz $(call TOOLCHAIN_STAMP,uclibc) $(CHECK_I686)
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
-	KERNEL_DIR=$(KERNEL_DIR) MEDIUM=$(CURDIR)/$(OUT)/demo/live.iso LIBC=$(LIBC) \
+	KERNEL_DIR=$(KERNEL_DIR) MEDIUM=$(CURDIR)/$(OUTDIR)/demo/live.iso LIBC=$(LIBC) \
 	NEW_KERNEL_DIR=$(NEW_KERNEL_DIR) I686_DIR=$(CURDIR)/out/i686 \
 	MODULES="$(strip $(MODULES) $(EXTRA_MODULES))" testsuite/run $(TESTS)
 
@@ -302,6 +308,29 @@ x86-only:
 fuzz: x86-only $(BUSYBOX)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) BB_TREE=$(CURDIR)/$(BUILD)/busybox-$(TC) testsuite/fuzz/run
 
+# the user's own live ISO with liveroot's initramfs (scripts/remaster; -n:
+# REMASTER_FLAGS=-n shows the plan only)
+IN ?=
+OUT ?= $(OUTDIR)/remastered.iso
+remaster: x86-only all
+	@test -n "$(IN)" || { echo "make remaster IN=their.iso [OUT=out/remastered.iso]" >&2; exit 2; }
+	BUSYBOX=$(CURDIR)/$(BUSYBOX) GEN_CPIO=$(CURDIR)/$(BUILD)/gen_cpio \
+	MODULES="$(strip $(MODULES) $(EXTRA_MODULES))" scripts/remaster $(REMASTER_FLAGS) "$(IN)" "$(OUT)"
+
+# the real Debian Live ISO (live-build, cached in DL_DIR: about 20 minutes
+# the first time) remastered and booted through SeaBIOS and OVMF, from a CD
+# and a USB stick, to multi-user
+check-remaster: x86-only all
+	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
+	KERNEL_DIR=$(KERNEL_DIR) MODULES="$(strip $(MODULES) $(EXTRA_MODULES))" \
+	testsuite/run distro/10-debian-live.sh
+
+# the Debian Live ISO and the layouts' ISOs, original and remastered: RAM
+# floor, MemAvailable and time to multi-user (bench/results/remaster.md)
+bench-remaster: x86-only all
+	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) KERNEL_DIR=$(KERNEL_DIR) \
+	MODULES="$(strip $(MODULES) $(EXTRA_MODULES))" bench/remaster
+
 # the BR2_EXTERNAL tree against a real buildroot (tree or release tarball)
 buildroot-external:
 	scripts/mkbrexternal
@@ -312,18 +341,18 @@ check-buildroot: $(call TOOLCHAIN_STAMP,uclibc) $(FETCHED)
 	scripts/check-buildroot $(BUILDROOT)
 
 # plant bugs in the applet one at a time; the fast tests must catch each
-mutate: x86-only all $(OUT)/demo/live.iso
+mutate: x86-only all $(OUTDIR)/demo/live.iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
-	KERNEL_DIR=$(KERNEL_DIR) MEDIUM=$(CURDIR)/$(OUT)/demo/live.iso LIBC=$(LIBC) \
+	KERNEL_DIR=$(KERNEL_DIR) MEDIUM=$(CURDIR)/$(OUTDIR)/demo/live.iso LIBC=$(LIBC) \
 	MODULES="$(MODULES)" testsuite/mutate
 
 # power cuts against the persistent layer: CUTS per layout (make check runs 3)
 CUTS ?= 20
-torture: x86-only all $(OUT)/demo/live.iso
+torture: x86-only all $(OUTDIR)/demo/live.iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
 	KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" CUTS=$(CUTS) bench/torture
 
-bench: x86-only all $(OUT)/demo/live.iso
+bench: x86-only all $(OUTDIR)/demo/live.iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
 	KERNEL_DIR=$(KERNEL_DIR) bench/run
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) INITRAMFS=$(CURDIR)/$(INITRAMFS) VMLINUZ=$(VMLINUZ) \
@@ -333,7 +362,7 @@ bench: x86-only all $(OUT)/demo/live.iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/net
 	$(MAKE) bench-i686
 	{ echo "# Benchmark results"; echo; echo "Regenerate with \`make bench\` (qemu TCG; figures vary by a few percent between runs)."; \
-	  echo; cat $(OUT)/bench/table.md; echo; cat $(OUT)/bench-stack/table.md; \
+	  echo; cat $(OUTDIR)/bench/table.md; echo; cat $(OUTDIR)/bench-stack/table.md; \
 	  for f in bench/results/peers.md bench/results/iso.md bench/results/net.md bench/results/i686.md bench/results/fuzz.md bench/results/mutate.md bench/results/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/results/RESULTS.md
 	@echo "bench: wrote bench/results/RESULTS.md"
 
@@ -344,7 +373,7 @@ bench-peers: x86-only $(INITRAMFS)
 
 # make iso's defaults: compression/block size on a Debian root, the RAM floor per
 # firmware (bench/results/iso.md, part of bench/results/RESULTS.md)
-bench-iso: x86-only $(INITRAMFS) $(OUT)/demo/live.iso
+bench-iso: x86-only $(INITRAMFS) $(OUTDIR)/demo/live.iso
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) bench/iso
 
 # the i686 build's RAM floors on a Pentium II (bench/results/i686.md)
@@ -352,11 +381,11 @@ bench-i686: x86-only check-i686
 	bench/i686
 
 # network boot: fetch= against wget, nbd= below the image's size (bench/results/net.md)
-bench-net: x86-only all $(OUT)/demo/live.iso
+bench-net: x86-only all $(OUTDIR)/demo/live.iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/net
 
 clean:
-	rm -rf $(OUT) $(if $(ARCH_SUFFIX),$(BUILD)/busybox-*$(ARCH_SUFFIX),$(BUILD)/busybox-* $(BUILD)/gen_cpio)
+	rm -rf $(OUTDIR) $(if $(ARCH_SUFFIX),$(BUILD)/busybox-*$(ARCH_SUFFIX),$(BUILD)/busybox-* $(BUILD)/gen_cpio)
 
 distclean:
-	rm -rf $(OUT) $(BUILD)
+	rm -rf $(OUTDIR) $(BUILD)

@@ -132,6 +132,9 @@ EXTRA_GRUB='menuentry "x" {
 	initrd (hd0,gpt2)/initrd.img
 }' mkpeer casper "$W/outside2.iso" &&
 	refused "an entry naming another device's file" "$W/outside2.iso" "is not a file on the ISO"
+LINKMOD=1 mkpeer mint "$W/link.iso" &&
+	refused "a module in the image that is a symbolic link (to the host's /etc/passwd)" "$W/link.iso" \
+		"holds a symbolic link where the modules are"
 k686=${DL_DIR:-$HOME/.cache/liveroot}/kernel/6.1.0-50-686/vmlinuz
 if [ -f "$k686" ]; then
 	VMLINUZ=$k686 mkpeer mint "$W/i686.iso" &&
