@@ -217,6 +217,7 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	if (lr_mount_run() != 0)
 		lr_rescue("can't set up " LR_RUN);
 	lr_memlog("start");
+	lr_log("firmware: %s", lr_firmware());
 	if (o->defaults)
 		lr_log("defaults (" LR_DEFAULTS "): %s", o->defaults);
 	/* how the boot entry's peer words were understood */

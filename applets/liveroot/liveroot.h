@@ -138,6 +138,7 @@ struct globals {
 
 /* memlog.c: the log, small files (the very bottom) */
 ssize_t lr_read_small(const char *path, char *buf, size_t size);
+const char *lr_firmware(void);          /* sys.c: for the log */
 void lr_memlog(const char *stage);
 void lr_log(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void lr_debug(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));

@@ -350,3 +350,25 @@ int lr_mount_ram(unsigned long long size, unsigned files)
 	free(opts);
 	return rc;
 }
+
+/* --- the firmware ------------------------------------------------------------ */
+
+/* "BIOS", "UEFI, Secure Boot on|off": for the log.  The EFI stub records
+ * what the firmware said in boot_params.secure_boot (x86: offset 0x1ec;
+ * 2 disabled, 3 enabled), which /sys/kernel/boot_params/data shows. */
+const char *lr_firmware(void)
+{
+	char bp[0x1ed + 1];
+
+	if (access("/sys/firmware/efi", F_OK) != 0)
+		return "BIOS (or no EFI runtime)";
+#if defined(__i386__) || defined(__x86_64__)
+	if (open_read_close("/sys/kernel/boot_params/data", bp, 0x1ed) == 0x1ed) {
+		if (bp[0x1ec] == 3)
+			return "UEFI, Secure Boot on";
+		if (bp[0x1ec] == 2)
+			return "UEFI, Secure Boot off";
+	}
+#endif
+	return "UEFI";
+}

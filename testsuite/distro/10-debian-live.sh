@@ -25,17 +25,26 @@ after=$(awk '$1 ~ /^\/live\/initrd.img-/ { print $3 }' "$W/rm.out")
 [ -n "$before" ] && [ -n "$after" ] && [ "$after" -lt $((before / 10)) ] &&
 	pass "Debian Live: the initramfs from $before to $after bytes" ||
 	fail "Debian Live: the initramfs much smaller" "$before -> $after"
-for b in bios-cd bios-usb uefi-cd uefi-usb; do
-	fw=${b%-*} how=${b#*-}
+# uefisb: OVMF with Secure Boot enforcing and Microsoft's keys: Debian's
+# shim, its signed GRUB and signed kernel, none of which checks the initramfs
+for b in bios-cd bios-usb uefi-cd uefi-usb uefisb-cd; do
+	fw=${b%-*} how=${b#*-} sb=
+	[ "$fw" = uefisb ] && { fw=uefi sb=-S; }
 	# (GRUB 2.06's EFI loader runs out of memory below 288 MB: bench-remaster)
 	mem=128; [ "$fw" = uefi ] && mem=384
 	dev="-c $W/new.iso"
 	[ "$how" = usb ] && { cp "$W/new.iso" "$W/usb.img"; dev="-u $W/usb.img"; }
 	# shellcheck disable=SC2086
-	"$T/lib/qemu-boot" -q -F "$fw" -V $dev -m $mem -t 420 -K "10:ret 20:ret 30:ret 40:ret 50:ret" \
+	"$T/lib/qemu-boot" -q -F "$fw" $sb -V $dev -m $mem -t 420 -K "10:ret 20:ret 30:ret 40:ret 50:ret" \
 		"$TWORK/deb-$b.log" || true
-	has "Debian Live remastered, $fw, $how, $mem MB: its own menu's default entry, liveroot's stack, systemd reaches multi-user" \
+	case $b in
+	bios*) said="firmware: BIOS" ;;
+	uefisb*) said="firmware: UEFI, Secure Boot on" ;;
+	*) said="firmware: UEFI, Secure Boot off" ;;
+	esac
+	has "Debian Live remastered, $fw${sb:+ (Secure Boot)}, $how, $mem MB: its own menu's default entry, liveroot's stack, systemd reaches multi-user" \
 		"$TWORK/deb-$b.log" "^R:cmdline BOOT_IMAGE=/live/vmlinuz.* boot=live components quiet splash" \
+		"^R:log $said" \
 		"^R:log found a device holding the image on /dev/(sr0|sd[a-z])" \
 		"^R:mountinfo .* / / .* - overlay overlay rw,lowerdir=/run/liveroot/layer0,upperdir=/run/liveroot/rw/upper" \
 		"^R:multi-user /usr/lib/systemd/systemd" "^R:meminfo MemAvailable: "

@@ -94,6 +94,22 @@ if [ -f "$W/archiso-new.iso" ]; then
 		fail "archiso: the volume UUID kept" "$u1 -> $u2"
 fi
 
+# Fedora 42's erofs root image (LiveOS/squashfs.img): mounted read-only to
+# read the modules (as root), unmounted again
+if [ "$(id -u)" = 0 ]; then
+	if EROFS=1 mkpeer dracut "$W/ero.iso" && rem "$W/ero.iso" "$W/ero-new.iso"; then
+		files "$W/ero-new.iso" "$W/ero.b"
+		rm -rf "$W/u" && mkdir -p "$W/u" && unmkinitramfs "$W/ero.b/images/pxeboot/initrd.img" "$W/u" 2>/dev/null
+		ls "$W/u/main/lib/modules/$KVER/kernel/fs/erofs/"erofs.ko* >/dev/null 2>&1 &&
+			! grep -q " $W/" /proc/mounts &&
+			pass "dracut with an erofs root image (Fedora 42): its modules read, nothing left mounted" ||
+			fail "dracut with an erofs root image" "$(ls "$W/u/main/lib/modules/$KVER/kernel/fs" 2>&1 | tr '\n' ' '; grep " $W/" /proc/mounts)"
+	else
+		fail "dracut with an erofs root image (Fedora 42): remastered" "$(tail -3 "$W/out" | tr '\n' ' ')"
+	fi
+	rm -rf "$W/ero.b" "$W/ero.iso" "$W/ero-new.iso"
+fi
+
 # -n: the plan, nothing written
 rem -n "$W/casper.iso" "$W/dry.iso" && [ ! -e "$W/dry.iso" ] && grep -q "^remaster: -n: nothing written" "$W/out" &&
 	pass "-n shows the plan and writes nothing" || fail "-n writes nothing" "$(tail -2 "$W/out" | tr '\n' ' ')"
