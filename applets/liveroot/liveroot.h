@@ -222,7 +222,7 @@ int lr_ext_super(const uint8_t *sb, size_t len, struct lr_ext *e);
 
 /* options.c: inputs (one table of liveroot's parameters) */
 int lr_valid_spec(const char *spec);
-int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline);
+int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline, size_t ndef);
 int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file,
 		const char *defaults_file);
 void lr_print_options(const struct lr_opts *o);

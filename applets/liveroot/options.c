@@ -757,13 +757,14 @@ static int check_together(const struct lr_opts *o)
 	return bad;
 }
 
-/* Arguments, then the kernel command line (kept: values point into it) */
-int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline)
+/* Arguments, then the kernel command line (kept: values point into it);
+ * its first ndef bytes are the defaults file's words, which it wins over */
+int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline, size_t ndef)
 {
 	char *peer_set[ARRAY_SIZE(params)];
 	char *p, *w;
-	const char *plain_init = NULL;
-	int lr_init = 0;
+	const char *plain_init = NULL, *def_init = NULL;
+	unsigned lr_init = 0;   /* liveroot.init=: 1 in the defaults, 2 on the command line */
 	int bad = 0;
 
 	o->image = "/live/root.sfs";
@@ -784,19 +785,25 @@ int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline)
 	lr_peer_words(o, xstrdup(cmdline), peer_set);
 	p = cmdline;
 	while ((w = lr_next_word(&p)) != NULL) {
+		int dflt = w < cmdline + ndef;
+
 		if (strcmp(w, "--") == 0)
 			break; /* the rest is for init */
 		if (is_prefixed_with(w, "liveroot.")) {
-			lr_init |= is_prefixed_with(w, "liveroot.init=") != NULL;
+			if (is_prefixed_with(w, "liveroot.init="))
+				lr_init |= dflt ? 1 : 2;
 			over_peer(o, peer_set, w);
-			bad |= lr_apply_param(o, w + 9, "kernel command line");
+			bad |= lr_apply_param(o, w + 9, dflt ? "defaults file" : "kernel command line");
 		} else if (is_prefixed_with(w, "init=")) {
-			plain_init = w;
+			*(dflt ? &def_init : &plain_init) = w;
 		}
 	}
-	/* plain init= states the user's intent too; liveroot.init= wins */
-	if (plain_init && !lr_init)
+	/* plain init= states the user's intent too; liveroot.init= wins; the
+	 * command line's over the defaults' */
+	if (plain_init && !(lr_init & 2))
 		bad |= lr_apply_param(o, (char *)plain_init, "kernel command line");
+	else if (!plain_init && def_init && !lr_init)
+		bad |= lr_apply_param(o, (char *)def_init, "defaults file");
 	return bad | check_together(o);
 }
 
@@ -805,13 +812,26 @@ int lr_parse_cmdline(struct lr_opts *o, char **argv, char *cmdline)
  * can't be read, or a "--" in it. */
 static char *read_defaults(const char *file, int given, int *bad)
 {
-	char *text = xmalloc_open_read_close(file, NULL), *line, *p, *out = NULL;
+	size_t len = 64 * 1024;  /* (a kernel command line is at most 2 KiB to 64 KiB) */
+	char *text = xmalloc_open_read_close(file, &len), *line, *p, *out = NULL;
 
 	if (!text) {
 		if (given || errno != ENOENT) {
 			bb_perror_msg("defaults file %s", file);
 			*bad = -1;
 		}
+		return NULL;
+	}
+	if (len >= 64 * 1024) {
+		bb_error_msg("defaults file %s: longer than 64 KiB, not read", file);
+		*bad = -1;
+		free(text);
+		return NULL;
+	}
+	if (memchr(text, '\0', len)) {
+		bb_error_msg("defaults file %s: a NUL byte: not a text file, not read", file);
+		*bad = -1;
+		free(text);
 		return NULL;
 	}
 	p = text;
@@ -830,7 +850,7 @@ static char *read_defaults(const char *file, int given, int *bad)
 				continue;
 			}
 			/* (a value with blanks keeps its quotes) */
-			n = xasprintf(strpbrk(w, " \t") ? "%s%s\"%s\"" : "%s%s%s",
+			n = xasprintf(strpbrk(w, " \t\n\r\v\f") ? "%s%s\"%s\"" : "%s%s%s",
 					out ? out : "", out ? " " : "", w);
 			free(out);
 			out = n;
@@ -862,7 +882,7 @@ int lr_parse_options(struct lr_opts *o, char **argv, const char *cmdline_file,
 		free(cmdline);
 		cmdline = c;
 	}
-	return lr_parse_cmdline(o, argv, cmdline) | bad;
+	return lr_parse_cmdline(o, argv, cmdline, o->defaults ? strlen(o->defaults) : 0) | bad;
 }
 
 static void print_peer_note(const char *line)

@@ -576,7 +576,7 @@ static void casper_images(struct peers *pp, const char *dir)
 {
 	char *list = NULL, *w;
 	const char *l = pp->clayer, *ext;
-	size_t blen, i;
+	size_t blen, i, n;
 
 	if (!l) {
 		w = xasprintf("live-media-path=%s", dir);
@@ -584,15 +584,20 @@ static void casper_images(struct peers *pp, const char *dir)
 		free(w);
 		return;
 	}
-	if (strchr(l, '/') || strchr(l, ',') || !*l) {
-		note(pp, xasprintf("layerfs-path=%s: a file name in %s; ignored", l, dir));
+	ext = strrchr(l, '.');
+	blen = ext ? (size_t)(ext - l) : strlen(l);
+	/* a name of layers: A.B.C.squashfs, at most LR_MAX_IMAGES of them */
+	for (i = 0, n = 1; i < blen; i++)
+		n += l[i] == '.';
+	if (strchr(l, '/') || strchr(l, ',') || strchr(l, '|') || strstr(l, "..") || blen == 0
+	 || l[blen - 1] == '.' || n > LR_MAX_IMAGES) {
+		note(pp, xasprintf("layerfs-path=%s: a file name in %s (A.B.C.squashfs, at most %u "
+				"layers); ignored", l, dir, LR_MAX_IMAGES));
 		pp->clayer = NULL;
 		casper_images(pp, dir);
 		return;
 	}
 	/* each dot before the extension ends a lower layer's name */
-	ext = strrchr(l, '.');
-	blen = ext ? (size_t)(ext - l) : strlen(l);
 	for (i = 1; i <= blen; i++) {
 		char *n;
 		if (i < blen && l[i] != '.')

@@ -37,6 +37,7 @@ for b in bios-cd bios-usb uefi-cd uefi-usb uefisb-cd; do
 	# shellcheck disable=SC2086
 	"$T/lib/qemu-boot" -q -F "$fw" $sb -V $dev -m $mem -t 420 -K "10:ret 20:ret 30:ret 40:ret 50:ret" \
 		"$TWORK/deb-$b.log" || true
+	sed -i 's/\x1b\[[0-9;=?]*[A-Za-z]//g' "$TWORK/deb-$b.log"
 	case $b in
 	bios*) said="firmware: BIOS" ;;
 	uefisb*) said="firmware: UEFI, Secure Boot on" ;;

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(cmdline, data, size);
 	cmdline[size] = '\0';
 	memset(&o, 0, sizeof(o));
-	if (lr_parse_cmdline(&o, argv, cmdline) == 0) {
+	if (lr_parse_cmdline(&o, argv, cmdline, 0) == 0) {
 		/* what was accepted must be what the later stages rely on */
 		unsigned i;
 		if ((!o.media && !o.fetch && !o.nbd) || (o.fetch && o.nbd) || o.nfetch > LR_MAX_IMAGES

@@ -285,6 +285,22 @@ expect "defaults file: liveroot.* words" "toram=yes" "liveroot.label=X" -D "$cl.
 printf 'liveroot.label=X -- init-arg\n' >"$cl.def3"
 refuse "defaults file: -- refused" 'defaults file .*: "--"' "quiet" -D "$cl.def3"
 refuse "defaults file named with -D but missing" "defaults file /nonexistent" "liveroot.label=X" -D /nonexistent
+printf 'liveroot.label=X liveroot.init=/sbin/from-defaults\n' >"$cl.def4"
+expect "defaults file's liveroot.init=: the command line's plain init= wins over it" "init=/bin/sh" "init=/bin/sh" -D "$cl.def4"
+expect "defaults file's liveroot.init= over nothing: taken" "init=/sbin/from-defaults" "quiet" -D "$cl.def4"
+printf 'liveroot.label=X init=/sbin/d\n' >"$cl.def5"
+expect "defaults file's plain init=: the command line's liveroot.init= wins" "init=/sbin/c" "liveroot.init=/sbin/c" -D "$cl.def5"
+printf 'liveroot.label=X\0liveroot.toram=yes\n' >"$cl.def6"
+refuse "defaults file with a NUL byte refused" "a NUL byte" "quiet" -D "$cl.def6"
+printf 'liveroot.label=X "liveroot.image=/a\rb"\n' >"$cl.def7"
+refuse "defaults file: a value with a carriage return stays one word (refused as a path)" "image=/a.b: '/a.b' is not an absolute" \
+	"quiet" -D "$cl.def7"
+head -c 70000 /dev/zero | tr '\0' 'a' >"$cl.def8"
+refuse "defaults file longer than 64 KiB refused" "longer than 64 KiB" "quiet" -D "$cl.def8"
+expect "casper layerfs-path=.squashfs: no layer name, ignored" "image_dir=/casper" "boot=casper layerfs-path=.squashfs"
+expect "casper layerfs-path= with '..': ignored" "image_dir=/casper" "boot=casper layerfs-path=a..b.squashfs"
+expect "casper layerfs-path= of 9 layers: more than liveroot stacks, ignored" "image_dir=/casper" \
+	"boot=casper layerfs-path=a.b.c.d.e.f.g.h.i.squashfs"
 expect "live-boot overlay-size= with persistence: the RAM layer's size if there is none" "rw_size=1G" \
 	"boot=live overlay-size=1G persistence"
 expect "archiso img_loop= with archisodevice=: that is the ISO's own device, media=auto" "media=auto" \

@@ -55,7 +55,7 @@ for L in casper mint archiso dracut; do
 		pass "$L: the initramfs replaced under its own name, every other file the same" ||
 		fail "$L: only the initramfs differs" "$(echo "$d" | head -3 | tr '\n' ' ')"
 	n=$W/$L.b$rd
-	cpio -it --quiet <"$n" 2>/dev/null | head -1 | grep -q '^kernel$' &&
+	cpio -it --quiet <"$n" 2>/dev/null | grep -v '^\.$' | head -1 | grep -q '^kernel$' &&
 		pass "$L: the original's early microcode comes first" ||
 		fail "$L: the original's early microcode comes first" "$(cpio -it --quiet <"$n" 2>/dev/null | head -2 | tr '\n' ' ')"
 	rm -rf "$W/u" && mkdir -p "$W/u" && unmkinitramfs "$n" "$W/u" 2>/dev/null
@@ -150,7 +150,14 @@ EXTRA_GRUB='menuentry "x" {
 	refused "an entry naming another device's file" "$W/outside2.iso" "is not a file on the ISO"
 LINKMOD=1 mkpeer mint "$W/link.iso" &&
 	refused "a module in the image that is a symbolic link (to the host's /etc/passwd)" "$W/link.iso" \
-		"holds a symbolic link where the modules are"
+		"holds a symbolic link or special file where the modules are"
+# an initrd whose names reach out (a link then a file through it, ../, a
+# name with blanks naming the host's files): read, never unpacked
+EVIL_INITRD=$W/victim mkpeer casper "$W/evil.iso" && rem "$W/evil.iso" "$W/evil-new.iso" &&
+	[ -z "$(ls -A "$W/victim")" ] && grep -q "^  defaults: boot=casper layerfs-path=minimal.standard.live.squashfs$" "$W/out" &&
+	pass "an initrd with names that reach out of a directory: nothing written outside, its defaults read" ||
+	fail "an initrd with names that reach out of a directory" "$(ls -A "$W/victim" 2>&1; grep defaults: "$W/out" | head -1)"
+rm -f "$W/evil.iso" "$W/evil-new.iso"
 k686=${DL_DIR:-$HOME/.cache/liveroot}/kernel/6.1.0-50-686/vmlinuz
 if [ -f "$k686" ]; then
 	VMLINUZ=$k686 mkpeer mint "$W/i686.iso" &&
