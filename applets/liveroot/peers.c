@@ -291,6 +291,7 @@ static const struct peer_word peer_words[] = {
 	NOTE("userfullname", NULL),
 	NOTE("hostname", NULL),
 	NOTE("casper-snapshot", NULL),
+	NOTE("xforcevesa", NULL),               /* casper's X setup in the system */
 	NOTE("file", "for the system's installer, not liveroot's"),
 	NOTE("maybe-ubiquity", "for the system's installer, not liveroot's"),
 	NOTE("only-ubiquity", "for the system's installer, not liveroot's"),

@@ -267,7 +267,7 @@ expect "casper noprompt: accepted" "peer: noprompt: accepted (liveroot never ask
 for w in file=/cdrom/preseed/x.seed maybe-ubiquity only-ubiquity automatic-ubiquity; do
 	expect "casper $w: the installer's, said" "peer: $w: accepted (for the system's installer, not liveroot's)" "boot=casper $w"
 done
-for w in netboot=nfs nfsroot=1.2.3.4:/x todisk=/dev/sda username=u userfullname=U hostname=h casper-snapshot; do
+for w in netboot=nfs nfsroot=1.2.3.4:/x todisk=/dev/sda username=u userfullname=U hostname=h casper-snapshot xforcevesa; do
 	expect "casper $w: not supported, said" "peer: $w: not supported, ignored" "boot=casper $w"
 done
 expect "liveroot.* wins over casper's words" "image_dir=/other" "boot=casper liveroot.image.dir=/other"

@@ -19,6 +19,19 @@ boot_setup() { # ISO: the El Torito and partition setup, without places
 	xorriso -indev "$1" -report_el_torito as_mkisofs 2>/dev/null |
 		sed "s/--interval:[a-z_]*:[0-9sd-]*:[^']*'[^']*'/INTERVAL/; s/appended_partition_2_start_[0-9]*s_size_/P2_/"; }
 
+# hostile inputs: refused, said, nothing written
+refused() { # WHAT ISO PATTERN
+	rm -f "$W/bad-new.iso"
+	if rem "$2" "$W/bad-new.iso"; then
+		fail "refused: $1" "remaster succeeded"
+	elif [ -e "$W/bad-new.iso" ]; then
+		fail "refused: $1" "an ISO was written"
+	elif grep -qE "$3" "$W/out"; then
+		pass "refused: $1 ($(grep -E "$3" "$W/out" | head -1 | cut -c1-150))"
+	else
+		fail "refused: $1" "$(tail -3 "$W/out" | tr '\n' ' ')"
+	fi
+}
 for L in casper mint archiso dracut; do
 	mkpeer "$L" "$W/$L.iso" || { fail "$L: a test ISO in its layout (mkpeeriso)" "see above"; continue; }
 	if ! rem "$W/$L.iso" "$W/$L-new.iso"; then
@@ -96,10 +109,13 @@ if [ -f "$W/archiso-new.iso" ]; then
 		fail "archiso: the volume UUID kept" "$u1 -> $u2"
 fi
 
-# Fedora 42's erofs root image (LiveOS/squashfs.img): mounted read-only to
-# read the modules (as root), unmounted again
-if [ "$(id -u)" = 0 ]; then
-	if EROFS=1 mkpeer dracut "$W/ero.iso" && rem "$W/ero.iso" "$W/ero-new.iso"; then
+# Fedora 42's erofs root image (LiveOS/squashfs.img): read by mounting it,
+# only when asked (-m: the host kernel parses the ISO's image), unmounted
+# again; Fedora's older ext4 LiveOS/rootfs.img inside the squashfs the same
+if [ "$(id -u)" = 0 ] && EROFS=1 mkpeer dracut "$W/ero.iso"; then
+	refused "an erofs root image without -m (it would have to be mounted)" "$W/ero.iso" \
+		"is erofs: its modules are read by mounting it, .*remaster -m"
+	if rem -m "$W/ero.iso" "$W/ero-new.iso"; then
 		files "$W/ero-new.iso" "$W/ero.b"
 		rm -rf "$W/u" && mkdir -p "$W/u" && unmkinitramfs "$W/ero.b/images/pxeboot/initrd.img" "$W/u" 2>/dev/null
 		ls "$W/u/main/lib/modules/$KVER/kernel/fs/erofs/"erofs.ko* >/dev/null 2>&1 &&
@@ -110,25 +126,19 @@ if [ "$(id -u)" = 0 ]; then
 		fail "dracut with an erofs root image (Fedora 42): remastered" "$(tail -3 "$W/out" | tr '\n' ' ')"
 	fi
 	rm -rf "$W/ero.b" "$W/ero.iso" "$W/ero-new.iso"
+	if ROOTFSIMG=1 mkpeer dracut "$W/f40.iso" && rem -m "$W/f40.iso" "$W/f40-new.iso" &&
+		grep -q "^/images/pxeboot/initrd.img .* [0-9]" "$W/out" && ! grep -q " $W/" /proc/mounts; then
+		pass "dracut with Fedora's older ext4 LiveOS/rootfs.img in the squashfs (-m): its modules read, nothing left mounted"
+	else
+		fail "dracut with Fedora's older LiveOS/rootfs.img (-m)" "$(tail -3 "$W/out" | tr '\n' ' '; grep " $W/" /proc/mounts)"
+	fi
+	rm -f "$W/f40.iso" "$W/f40-new.iso"
 fi
 
 # -n: the plan, nothing written
 rem -n "$W/casper.iso" "$W/dry.iso" && [ ! -e "$W/dry.iso" ] && grep -q "^remaster: -n: nothing written" "$W/out" &&
 	pass "-n shows the plan and writes nothing" || fail "-n writes nothing" "$(tail -2 "$W/out" | tr '\n' ' ')"
 
-# hostile inputs: refused, said, nothing written
-refused() { # WHAT ISO PATTERN
-	rm -f "$W/bad-new.iso"
-	if rem "$2" "$W/bad-new.iso"; then
-		fail "refused: $1" "remaster succeeded"
-	elif [ -e "$W/bad-new.iso" ]; then
-		fail "refused: $1" "an ISO was written"
-	elif grep -qE "$3" "$W/out"; then
-		pass "refused: $1 ($(grep -E "$3" "$W/out" | head -1 | cut -c1-150))"
-	else
-		fail "refused: $1" "$(tail -3 "$W/out" | tr '\n' ' ')"
-	fi
-}
 if [ -f "$W/casper.iso" ]; then
 	head -c $(( $(wc -c <"$W/casper.iso") / 2 )) "$W/casper.iso" >"$W/trunc.iso"
 	refused "a truncated ISO" "$W/trunc.iso" "truncated"
