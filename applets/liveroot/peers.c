@@ -502,23 +502,28 @@ static void archiso_finish(struct peers *pp)
 
 /* live-boot: the images in live-media-path, the media found by looking
  * (live-boot scans every device) unless named */
+/* live-boot's and casper's live-media=DEV (kept in lbmedia) */
+static void live_media(struct peers *pp)
+{
+	char *dev = peer_dev(pp->lbmedia), *w = xasprintf("live-media=%s", pp->lbmedia);
+
+	if (lr_valid_spec(dev))
+		peer_apply(pp, w, "media", dev);
+	else
+		note(pp, xasprintf("%s: not supported (a device: /dev/x, LABEL=x, UUID=x), "
+				"ignored", w));
+	free(dev);
+	free(w);
+}
+
 static void liveboot_media(struct peers *pp)
 {
 	char *w = xasprintf("live-media-path=%s", pp->lbpath ? pp->lbpath : "/live");
 
 	peer_apply(pp, w, "image.dir", pp->lbpath ? pp->lbpath : "/live");
 	free(w);
-	if (pp->lbmedia) {
-		char *dev = peer_dev(pp->lbmedia);
-		w = xasprintf("live-media=%s", pp->lbmedia);
-		if (lr_valid_spec(dev))
-			peer_apply(pp, w, "media", dev);
-		else
-			note(pp, xasprintf("%s: not supported (a device: /dev/x, LABEL=x, UUID=x), "
-					"ignored", w));
-		free(dev);
-		free(w);
-	}
+	if (pp->lbmedia)
+		live_media(pp);
 	if (!pp->o->media_given)
 		peer_apply(pp, "boot=live (no live-media=: live-boot looks everywhere)", "media", "auto");
 }
@@ -634,14 +639,7 @@ static void casper_finish(struct peers *pp)
 		peer_apply(pp, w, "fetch", pp->curl);
 		free(w);
 	} else if (pp->lbmedia) {
-		char *dev = peer_dev(pp->lbmedia), *w = xasprintf("live-media=%s", pp->lbmedia);
-		if (lr_valid_spec(dev))
-			peer_apply(pp, w, "media", dev);
-		else
-			note(pp, xasprintf("%s: not supported (a device: /dev/x, LABEL=x, UUID=x), "
-					"ignored", w));
-		free(dev);
-		free(w);
+		live_media(pp);
 	}
 	if (!pp->curl && !pp->o->media_given)
 		peer_apply(pp, "boot=casper (no live-media=: casper looks everywhere)", "media", "auto");
