@@ -363,7 +363,7 @@ bench: x86-only all $(OUTDIR)/demo/live.iso
 	$(MAKE) bench-i686
 	{ echo "# Benchmark results"; echo; echo "Regenerate with \`make bench\` (qemu TCG; figures vary by a few percent between runs)."; \
 	  echo; cat $(OUTDIR)/bench/table.md; echo; cat $(OUTDIR)/bench-stack/table.md; \
-	  for f in bench/results/peers.md bench/results/iso.md bench/results/net.md bench/results/i686.md bench/results/fuzz.md bench/results/mutate.md bench/results/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/results/RESULTS.md
+	  for f in bench/results/peers.md bench/results/remaster.md bench/results/iso.md bench/results/net.md bench/results/i686.md bench/results/fuzz.md bench/results/mutate.md bench/results/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/results/RESULTS.md
 	@echo "bench: wrote bench/results/RESULTS.md"
 
 # liveroot beside live-boot's and dracut's initramfs on one Debian root and
