@@ -160,6 +160,9 @@ EXTRA_GRUB='menuentry "x" {
 	initrd (hd0,gpt2)/initrd.img
 }' mkpeer casper "$W/outside2.iso" &&
 	refused "an entry naming another device's file" "$W/outside2.iso" "is not a file on the ISO"
+DOTDOT=1 mkpeer mint "$W/dotdot.iso" &&
+	refused "modules.dep naming a module outside its tree (../)" "$W/dotdot.iso" \
+		"not a file inside the tree|names a path outside its tree"
 LINKMOD=1 mkpeer mint "$W/link.iso" &&
 	refused "a module in the image that is a symbolic link (to the host's /etc/passwd)" "$W/link.iso" \
 		"holds a symbolic link or special file where the modules are"
