@@ -103,7 +103,7 @@ TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
 	debootstrap busybox-static ntfs-3g exfat-fuse ovmf gnuplot-nox nbd-server
 
 .PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo demo-debian iso check torture \
-	bench bench-iso bench-peers bench-net bench-i686 check-i686 medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot \
+	bench bench-iso bench-secureboot bench-peers bench-net bench-i686 check-i686 medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot \
 	remaster check-remaster bench-remaster
 
 # toolchain stamps are kept, not deleted as intermediates
@@ -137,6 +137,7 @@ help:
 	@echo "  make demo-debian Debian bookworm with systemd as a live image, booted to multi-user"
 	@echo "  make bench       benchmarks (bench/results/RESULTS.md)"
 	@echo "  make bench-iso   make iso's defaults measured (bench/results/iso.md)"
+	@echo "  make bench-secureboot  make iso's RAM floor per firmware and Secure Boot chain"
 	@echo "  make bench-peers liveroot beside live-boot and dracut on one Debian root (bench/results/peers.md)"
 	@echo "  make bench-net   fetch= against wget, nbd= below the image's size (bench/results/net.md)"
 	@echo "  make remaster IN=their.iso [OUT=out/remastered.iso]  their live ISO (Debian Live,"
@@ -177,6 +178,10 @@ help:
 	@echo "                                  make iso: the root image made from a ROOT directory"
 	@echo "  SERIAL=1                        make iso: menus and console on the serial port too"
 	@echo "  UEFI=1|0                        make iso: GRUB for UEFI too, or BIOS only ($(UEFI))"
+	@echo "  SECUREBOOT=1|0 EFI_SUITE=trixie|bookworm"
+	@echo "                                  make iso: UEFI through Debian's signed shim + GRUB (from"
+	@echo "                                  that release), booting where Secure Boot is on; 0: our own"
+	@echo "                                  unsigned GRUB ($(SECUREBOOT), $(EFI_SUITE))"
 	@echo "  BUSYBOX_TARBALL=FILE UCLIBC_TARBALL=FILE  use local source tarballs"
 
 # --- host packages -----------------------------------------------------
@@ -260,9 +265,11 @@ $(OUTDIR)/demo/live.iso: $(BUSYBOX) scripts/mkmedium testsuite/lib/report-init
 # (ARCH=i686: BIOS only, a Pentium II with 64 MB)
 DEMO_QEMU := $(if $(ARCH_SUFFIX),-x i686 -m 64,-m 128)
 UEFI ?= $(if $(ARCH_SUFFIX),0,1)
+SECUREBOOT ?= 1
+EFI_SUITE ?= trixie
 $(OUTDIR)/demo/boot.iso: $(INITRAMFS) $(OUTDIR)/demo/live.iso scripts/mkiso
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) LABEL=LIVEROOT SERIAL=1 UEFI=$(UEFI) \
-		scripts/mkiso $(OUTDIR)/demo/root $@
+		SECUREBOOT=$(SECUREBOOT) EFI_SUITE=$(EFI_SUITE) scripts/mkiso $(OUTDIR)/demo/root $@
 demo: $(OUTDIR)/demo/boot.iso
 	testsuite/lib/qemu-boot -F bios -c $(OUTDIR)/demo/boot.iso $(DEMO_QEMU) -t 240 $(OUTDIR)/demo/boot.log
 	@grep -q '^R:end' $(OUTDIR)/demo/boot.log && \
@@ -278,7 +285,8 @@ demo-debian: $(INITRAMFS)
 # --- the hybrid image: BIOS and UEFI, CD and USB stick ------------------
 iso: $(INITRAMFS) $(if $(filter $(OUTDIR)/demo/root,$(ROOT)),$(OUTDIR)/demo/live.iso)
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) LABEL=$(ISO_LABEL) IMAGE_TYPE=$(IMAGE_TYPE) \
-	COMP=$(SQUASHFS_COMP) BLOCK=$(SQUASHFS_BLOCK) SERIAL=$(SERIAL) UEFI=$(UEFI) scripts/mkiso $(ROOT) $(ISO)
+	COMP=$(SQUASHFS_COMP) BLOCK=$(SQUASHFS_BLOCK) SERIAL=$(SERIAL) UEFI=$(UEFI) \
+	SECUREBOOT=$(SECUREBOOT) EFI_SUITE=$(EFI_SUITE) scripts/mkiso $(ROOT) $(ISO)
 
 # --- tests and benchmarks ----------------------------------------------
 # (TESTS naming files: the i686 build only when qemu/17-i686.sh is one of them)
@@ -359,11 +367,12 @@ bench: x86-only all $(OUTDIR)/demo/live.iso
 	KERNEL_DIR=$(KERNEL_DIR) bench/stack
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) KERNEL_DIR=$(KERNEL_DIR) bench/peers
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) bench/iso
+	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) bench/secureboot
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/net
 	$(MAKE) bench-i686
 	{ echo "# Benchmark results"; echo; echo "Regenerate with \`make bench\` (qemu TCG; figures vary by a few percent between runs)."; \
 	  echo; cat $(OUTDIR)/bench/table.md; echo; cat $(OUTDIR)/bench-stack/table.md; \
-	  for f in bench/results/peers.md bench/results/remaster.md bench/results/iso.md bench/results/net.md bench/results/i686.md bench/results/fuzz.md bench/results/mutate.md bench/results/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/results/RESULTS.md
+	  for f in bench/results/peers.md bench/results/remaster.md bench/results/iso.md bench/results/secureboot.md bench/results/net.md bench/results/i686.md bench/results/fuzz.md bench/results/mutate.md bench/results/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/results/RESULTS.md
 	@echo "bench: wrote bench/results/RESULTS.md"
 
 # liveroot beside live-boot's and dracut's initramfs on one Debian root and
@@ -375,6 +384,11 @@ bench-peers: x86-only $(INITRAMFS)
 # firmware (bench/results/iso.md, part of bench/results/RESULTS.md)
 bench-iso: x86-only $(INITRAMFS) $(OUTDIR)/demo/live.iso
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) bench/iso
+
+# make iso's RAM floor through SeaBIOS, OVMF, and Secure Boot with Debian's 12
+# and 13 chains (bench/results/secureboot.md, part of bench/results/RESULTS.md)
+bench-secureboot: x86-only $(INITRAMFS) $(OUTDIR)/demo/live.iso
+	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) bench/secureboot
 
 # the i686 build's RAM floors on a Pentium II (bench/results/i686.md)
 bench-i686: x86-only check-i686

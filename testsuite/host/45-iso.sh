@@ -46,6 +46,39 @@ echo "$rep" | grep -q "boot img :   1  BIOS" && echo "$rep" | grep -q "boot img 
 pt=$(sfdisk -d "$W/a.iso" 2>/dev/null)
 echo "$pt" | grep -q "type=ef" && pass "USB: the MBR has an EFI system partition (isohybrid)" ||
 	fail "USB: the MBR has an EFI system partition" "$pt"
+# UEFI: the EFI partition (the same FAT image El Torito names) holds
+# Debian's signed chain, byte for byte as the packages have it, and the
+# config that finds the medium by its label
+esp() { # ISO DIR: the EFI partition's files into DIR
+	_s=$(sfdisk -d "$1" 2>/dev/null | sed -n 's/.*start= *\([0-9]*\).*type=ef.*/\1/p' | head -1)
+	rm -rf "$2" && mkdir -p "$2"
+	[ -n "$_s" ] && MTOOLS_SKIP_CHECK=1 mcopy -s -n -i "$1@@$((_s * 512))" ::/EFI ::/boot "$2/" 2>/dev/null
+}
+efidir=${DL_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/liveroot}/efi/trixie
+esp "$W/a.iso" "$W/esp" || :
+if cmp -s "$W/esp/EFI/BOOT/BOOTX64.EFI" "$efidir/shimx64.efi" &&
+	cmp -s "$W/esp/EFI/BOOT/grubx64.efi" "$efidir/gcdx64.efi" &&
+	cmp -s "$W/esp/EFI/BOOT/mmx64.efi" "$efidir/mmx64.efi" &&
+	grep -q "^search --no-floppy --set=root --label LRTEST$" "$W/esp/boot/grub/grub.cfg"; then
+	pass "Secure Boot: BOOTX64.EFI is Debian's shim, grubx64.efi its signed GRUB, mmx64.efi; GRUB finds LABEL=LRTEST"
+else
+	fail "Secure Boot: Debian's chain in the EFI partition" "$(cd "$W/esp" 2>/dev/null && find . -type f | tr '\n' ' ')"
+fi
+grep -q "Secure Boot: Debian's shim and GRUB (trixie)" "$W/a.iso.msg" && hasnt "... and the kernel given is signed: no warning" \
+	"$W/a.iso.msg" "not signed" || fail "mkiso says which chain" "$(cat "$W/a.iso.msg")"
+mk "$W/o.iso" SECUREBOOT=0
+esp "$W/o.iso" "$W/esp" || :
+if [ -s "$W/esp/EFI/BOOT/BOOTX64.EFI" ] && ! cmp -s "$W/esp/EFI/BOOT/BOOTX64.EFI" "$efidir/shimx64.efi" &&
+	[ ! -e "$W/esp/EFI/BOOT/grubx64.efi" ] && grep -q "not for Secure Boot" "$W/o.iso.msg"; then
+	pass "SECUREBOOT=0: our own GRUB as BOOTX64.EFI, no shim, and mkiso says it is not for Secure Boot"
+else
+	fail "SECUREBOOT=0: our own GRUB" "$(cat "$W/o.iso.msg")"
+fi
+mkdir -p "$W/noefi"
+rm -f "$W/bad.iso"
+if mk "$W/bad.iso" EFI_DIR="$W/noefi"; then fail "EFI_DIR without the chain: refused" "made an image"
+else has "EFI_DIR without the chain: refused, nothing written" "$W/bad.iso.msg" "has no shimx64.efi"; fi
+[ ! -e "$W/bad.iso" ] || fail "EFI_DIR without the chain: nothing written" "$(ls "$W")"
 # UEFI=0 (ARCH=i686): BIOS only, no EFI image, no EFI partition
 mk "$W/u.iso" UEFI=0
 rep=$(xorriso -indev "$W/u.iso" -report_el_torito plain 2>/dev/null)

@@ -45,3 +45,14 @@ boot() {
 	rm -f "$TWORK/$n.log"   # never grade an earlier run's log
 	"$T/lib/qemu-boot" -q -k "$VMLINUZ" -i "${BOOT_INITRD:-$INITRAMFS}" "$@" "$TWORK/$n.log"
 }
+# pe_unsign IN OUT: OUT is the PE image IN (a signed EFI kernel) with its
+# Authenticode signature taken off: cut at the certificate table, its data
+# directory entry zeroed.  False when IN has none.
+pe_unsign() {
+	_pe=$(od -An -tu4 -j60 -N4 "$1" | tr -d ' ')
+	_d=$((_pe + 24 + 112 + 4 * 8))
+	_off=$(od -An -tu4 -j$_d -N4 "$1" | tr -d ' ')
+	[ "$_off" -gt 0 ] || return 1
+	head -c "$_off" "$1" >"$2"
+	printf '\0\0\0\0\0\0\0\0' | dd of="$2" bs=1 seek=$_d conv=notrunc status=none
+}
