@@ -45,6 +45,13 @@ MODULES     ?= ata_piix ata_generic ahci sr_mod sd_mod isofs \
                xhci_pci ehci_pci ohci_pci uhci_hcd usb_storage uas \
                loop squashfs erofs overlay vfat nls_cp437 nls_ascii nls_utf8
 EXTRA_MODULES ?=
+# make iso VERITY=1: a dm-verity hash tree; the initramfs gets the modules
+VERITY ?= 0
+ifeq ($(VERITY),1)
+ifeq ($(filter verity,$(EXTRA_MODULES)),)
+EXTRA_MODULES += verity
+endif
+endif
 MODULE_COMPRESS ?= xz
 COMPRESS    ?= auto
 SOURCE_DATE_EPOCH ?= 1700000000
@@ -96,7 +103,7 @@ HOST_PKGS := gcc make patch bzip2 xz-utils zstd lz4 gzip cpio kmod file \
 	squashfs-tools erofs-utils xorriso qemu-system-x86 musl-tools \
 	dosfstools mtools fdisk e2fsprogs linux-libc-dev libc6-dev dpkg-dev debian-archive-keyring \
 	isolinux syslinux-common grub-efi-amd64-bin grub-common gcc-multilib qemu-user-static \
-	initramfs-tools-core
+	initramfs-tools-core cryptsetup-bin
 # the tests: other filesystems, the fuzzers, buildroot's own tools
 TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
 	python3-magic python3-flake8 shellcheck rsync bc unzip wget perl g++ \
@@ -178,6 +185,9 @@ help:
 	@echo "                                  make iso: the root image made from a ROOT directory"
 	@echo "  SERIAL=1                        make iso: menus and console on the serial port too"
 	@echo "  UEFI=1|0                        make iso: GRUB for UEFI too, or BIOS only ($(UEFI))"
+	@echo "  VERITY=1                        make iso: a dm-verity hash tree behind the root image, its"
+	@echo "                                  root hash in the entries (liveroot.verity=); adds the"
+	@echo "                                  initramfs's verity module group ($(VERITY))"
 	@echo "  SECUREBOOT=1|0 EFI_SUITE=trixie|bookworm"
 	@echo "                                  make iso: UEFI through Debian's signed shim + GRUB (from"
 	@echo "                                  that release), booting where Secure Boot is on; 0: our own"
@@ -286,7 +296,7 @@ demo-debian: $(INITRAMFS)
 iso: $(INITRAMFS) $(if $(filter $(OUTDIR)/demo/root,$(ROOT)),$(OUTDIR)/demo/live.iso)
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) LABEL=$(ISO_LABEL) IMAGE_TYPE=$(IMAGE_TYPE) \
 	COMP=$(SQUASHFS_COMP) BLOCK=$(SQUASHFS_BLOCK) SERIAL=$(SERIAL) UEFI=$(UEFI) \
-	SECUREBOOT=$(SECUREBOOT) EFI_SUITE=$(EFI_SUITE) scripts/mkiso $(ROOT) $(ISO)
+	SECUREBOOT=$(SECUREBOOT) EFI_SUITE=$(EFI_SUITE) VERITY=$(VERITY) scripts/mkiso $(ROOT) $(ISO)
 
 # --- tests and benchmarks ----------------------------------------------
 # (TESTS naming files: the i686 build only when qemu/17-i686.sh is one of them)

@@ -280,22 +280,86 @@ static int inner_rootfs(const char *target, char **root)
 	return -1;
 }
 
+/* --- dm-verity ---------------------------------------------------------------- */
+
+/* dm-verity over DEV (the image's loop device, or the NBD device itself):
+ * the hash tree make iso appended behind the filesystem, every block
+ * checked against img->roothash as the filesystem reads it.  The mapped
+ * device in OUT, its name in NAME.  The first block is read here: a wrong
+ * root hash or a changed tree stops the boot now, with a clear message. */
+static int verity_map(const struct lr_image *img, const char *dev, char *out, size_t outsz,
+		char *name, size_t namesz)
+{
+	static unsigned seq;
+	uint8_t buf[4096];
+	struct lr_verity v;
+	unsigned long long off;
+	const char *why;
+	char *table;
+	int fd, rc;
+
+	if (pread(img->fd, buf, 2048, 0) != 2048 || (off = lr_verity_offset(buf)) == 0) {
+		bb_error_msg("%s: no squashfs or erofs size to find the hash tree behind", img->path);
+		return -1;
+	}
+	why = pread(img->fd, buf, 512, off) == 512 ? lr_verity_super(buf, off, &v)
+		: "no dm-verity superblock behind the filesystem (not made with VERITY=1?)";
+	if (why) {
+		bb_error_msg("%s: %s", img->path, why);
+		return -1;
+	}
+	if (seq == 0)
+		lr_modprobe("dm-verity");
+	snprintf(name, namesz, "liveroot-verity%u", seq++);
+	table = xasprintf("1 %s %s %u %u %llu %llu sha256 %s %s", dev, dev, v.data_bs, v.hash_bs,
+			v.data_blocks, off / v.hash_bs + 1, img->roothash, v.salt);
+	rc = lr_dm_create(name, "verity", v.data_blocks * (v.data_bs / 512), table, 1, out, outsz);
+	free(table);
+	if (rc != 0)
+		return -1;
+	fd = open(out, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || pread(fd, buf, v.data_bs, 0) != (ssize_t)v.data_bs) {
+		bb_perror_msg("%s does not match verity=%.16s...: a wrong root hash, or a changed "
+				"image or hash tree (reading its first block through %s)",
+				img->path, img->roothash, out);
+		if (fd >= 0)
+			close(fd);
+		lr_dm_remove(name);
+		return -1;
+	}
+	close(fd);
+	lr_log("dm-verity: %s over %s, %llu blocks of %u bytes, each checked against root hash "
+			"%.16s... when it is read", out, dev, v.data_blocks, v.data_bs, img->roothash);
+	return 0;
+}
+
 /* nbd=: the device is the image, mounted without a loop device (hashed
  * first with verify=) */
 static int mount_device(struct lr_image *img, const char *target, const char *type)
 {
 	unsigned long long size;
 	uint8_t h[64];
+	char vdev[32], name[32];
+	const char *dev = img->path;
 
 	if (img->verify && (ioctl(img->fd, BLKGETSIZE64, &size) != 0
 	 || hash_loop(img->path, img->fd, img->fd, size, h, img->verify) != 0
 	 || lr_check_hash(img->path, img->want, h, img->verify, "the bytes the device delivers") != 0))
 		return -1;
-	if (lr_mount(img->path, target, type, MS_RDONLY | MS_NODEV, NULL) != 0) {
-		bb_perror_msg("mount %s (%s) on %s: damaged image?", img->path, type, target);
+	if (img->roothash) {
+		if (verity_map(img, img->path, vdev, sizeof(vdev), name, sizeof(name)) != 0)
+			return -1;
+		dev = vdev;
+	}
+	if (lr_mount(dev, target, type, MS_RDONLY | MS_NODEV, NULL) != 0) {
+		bb_perror_msg("mount %s (%s) on %s: %s", dev, type, target,
+				img->roothash ? "a block that does not match its hash?" : "damaged image?");
+		if (img->roothash)
+			lr_dm_remove(name);
 		return -1;
 	}
-	lr_log("mounted %s (%s) read-only on %s", img->path, type, target);
+	lr_log("mounted %s (%s%s%s) read-only on %s", img->path, type,
+			img->roothash ? ", dm-verity " : "", img->roothash ? dev : "", target);
 	return 0;
 }
 
@@ -305,8 +369,8 @@ int lr_mount_image(struct lr_image *img, const char *target, char **root)
 {
 	struct stat st, pst;
 	char *how = NULL;
-	char dev[32];
-	const char *type;
+	char dev[32], vdev[32], name[32];
+	const char *type, *mdev;
 	int lfd, dio, rc;
 
 	*root = NULL;
@@ -331,7 +395,7 @@ int lr_mount_image(struct lr_image *img, const char *target, char **root)
 	 * EROFS_FS_BACKED_BY_FILE (6.12+): no loop device at all.  Only when
 	 * the path names the very file we checked, and nothing is to be
 	 * hashed (that goes through the loop device that is mounted). */
-	if (strcmp(type, "erofs") == 0 && !img->verify
+	if (strcmp(type, "erofs") == 0 && !img->verify && !img->roothash
 	 && stat(img->path, &pst) == 0 && pst.st_dev == st.st_dev && pst.st_ino == st.st_ino
 	 && lr_mount(img->path, target, type, MS_RDONLY | MS_NODEV | MS_SILENT, NULL) == 0
 	) {
@@ -355,12 +419,26 @@ int lr_mount_image(struct lr_image *img, const char *target, char **root)
 			return -1;
 		}
 	}
-	rc = lr_mount(dev, target, type, MS_RDONLY | MS_NODEV, NULL);
-	if (rc != 0)
-		bb_perror_msg("mount %s (%s on %s) on %s: damaged image?", type, dev, img->path, target);
-	else
-		lr_log("mounted %s (%s, %s%s, direct I/O %s) read-only on %s", img->path, type, dev,
-				how ? how : "", dio ? "on" : "off: the backing filesystem can't do it", target);
+	mdev = dev;
+	if (img->roothash) {
+		if (verity_map(img, dev, vdev, sizeof(vdev), name, sizeof(name)) != 0) {
+			close(lfd);
+			free(how);
+			return -1;
+		}
+		mdev = vdev;
+	}
+	rc = lr_mount(mdev, target, type, MS_RDONLY | MS_NODEV, NULL);
+	if (rc != 0) {
+		bb_perror_msg("mount %s (%s on %s) on %s: %s", type, mdev, img->path, target,
+				img->roothash ? "a block that does not match its hash?" : "damaged image?");
+		if (img->roothash)
+			lr_dm_remove(name);
+	} else {
+		lr_log("mounted %s (%s, %s%s, direct I/O %s%s%s) read-only on %s", img->path, type, dev,
+				how ? how : "", dio ? "on" : "off: the backing filesystem can't do it",
+				img->roothash ? ", dm-verity " : "", img->roothash ? vdev : "", target);
+	}
 	free(how);
 	/* with autoclear, the loop device goes away with its last user:
 	 * the mount, or nobody if the mount failed */
@@ -448,6 +526,7 @@ static int copy_to_ram(const struct lr_opts *o, struct lr_image *img, unsigned n
 		}
 		copies[i].path = dst;
 		copies[i].verify = 0; /* what is mounted is what was hashed */
+		copies[i].roothash = img[i].roothash;  /* verity: over the copy */
 	}
 	for (i = 0; i < n; i++) {
 		close(img[i].fd);
@@ -625,11 +704,22 @@ int lr_prepare_images(const struct lr_opts *o, const struct lr_source *src,
 	for (i = 0; i < LR_MAX_IMAGES; i++)
 		img[i].fd = -1;
 	if (src->kind == LR_SRC_FETCHED)
-		return fetched_images(src, img);
-	if (src->kind == LR_SRC_NBD_IMAGE)
-		return nbd_image(o, src->dev, img);
-	n = media_images(o, src, img);
-	if (n >= 0 && o->toram != TORAM_NO && media_to_ram(o, src, img, n) != 0)
+		n = fetched_images(src, img);
+	else if (src->kind == LR_SRC_NBD_IMAGE)
+		n = nbd_image(o, src->dev, img);
+	else
+		n = media_images(o, src, img);
+	if (n > 0 && o->nverity) {
+		if (o->nverity != (unsigned)n) {
+			bb_error_msg("verity= names %u root hash(es) for %d image(s): one per image, "
+					"the bottom layer first", o->nverity, n);
+			return -1;
+		}
+		for (i = 0; i < (unsigned)n; i++)
+			img[i].roothash = o->verity_hashes[i];
+	}
+	if (n >= 0 && src->kind != LR_SRC_FETCHED && src->kind != LR_SRC_NBD_IMAGE
+	 && o->toram != TORAM_NO && media_to_ram(o, src, img, n) != 0)
 		return -1;
 	return n;
 }

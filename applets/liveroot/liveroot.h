@@ -102,6 +102,9 @@ struct lr_opts {
 	char *peer_notes;       /* how the peers' words were understood, lines */
 	char *defaults;         /* the words of the defaults file, or NULL */
 	const char *verify_hex; /* verify=sha256:HEX or sha512:HEX */
+	const char *verity;     /* verity=HEX[,HEX...], as given */
+	char *verity_hashes[LR_MAX_IMAGES + 1];  /* split: a root hash per image */
+	unsigned nverity;
 	const char *modules;    /* extra modules, comma separated */
 	const char *console;    /* console for init */
 	unsigned timeout;       /* seconds to wait for the media */
@@ -283,12 +286,27 @@ const char *lr_rw_fstype(const char *type);
  * there is no source (for lr_rescue) */
 const char *lr_find_source(const struct lr_opts *o, struct lr_source *src);
 
+/* parse.c: dm-verity's hash tree behind the filesystem */
+struct lr_verity {
+	unsigned data_bs, hash_bs;
+	unsigned long long data_blocks;
+	char salt[513];         /* hex, or "-" */
+};
+unsigned long long lr_verity_offset(const uint8_t *p);
+const char *lr_verity_super(const uint8_t *sb, unsigned long long hash_off, struct lr_verity *v);
+
+/* dm.c: device-mapper, one target per device */
+int lr_dm_create(const char *name, const char *type, unsigned long long sectors,
+		const char *params, int ro, char *dev, size_t devsz);
+int lr_dm_remove(const char *name);
+
 /* image.c: images */
 struct lr_image {
 	char *path;             /* for messages (and erofs's own file mount) */
 	int fd;                 /* the image, opened inside the media */
 	unsigned verify;        /* 256/512: hash it (sha256/sha512) before mounting */
 	char want[129];         /* the expected hash, lower-case hex */
+	const char *roothash;   /* verity=: dm-verity with this root hash, or NULL */
 };
 int lr_prepare_images(const struct lr_opts *o, const struct lr_source *src,
 		struct lr_image *img);

@@ -271,6 +271,29 @@ static int parse_verify(const struct arg *a)
 	return 0;
 }
 
+/* verity=HEX[,HEX...]: a sha256 root hash per image, the bottom layer first */
+static int parse_verity(const struct arg *a)
+{
+	char *p = xstrdup(a->val), *w;
+	unsigned i = 0;
+
+	while ((w = strsep(&p, ",")) != NULL) {
+		if (i == LR_MAX_IMAGES) {
+			bb_error_msg("%s=: at most %u root hashes", a->name, LR_MAX_IMAGES);
+			return -1;
+		}
+		if (strlen(w) != 64 || strspn(w, "0123456789abcdefABCDEF") != 64) {
+			bb_error_msg("%s=%s: '%s' %s", a->name, a->val, w, a->p->help);
+			return -1;
+		}
+		a->o->verity_hashes[i++] = w;
+	}
+	a->o->verity_hashes[i] = NULL;
+	a->o->nverity = i;
+	a->o->verity = a->val;
+	return 0;
+}
+
 static int parse_console(const struct arg *a)
 {
 	size_t dl;
@@ -505,6 +528,12 @@ static void show_verify(const struct lr_opts *o, const struct param *p)
 			o->verify_hex ? ":" : "", S(o->verify_hex));
 }
 
+static void show_verity(const struct lr_opts *o, const struct param *p)
+{
+	show_str(o, p);
+	show_list("verity", o->verity_hashes, o->nverity);
+}
+
 static void show_rw_missing(const struct lr_opts *o, const struct param *p)
 {
 	/* live-boot's persistence is optional too */
@@ -552,7 +581,7 @@ static void show_nbd(const struct lr_opts *o, const struct param *p)
 static const char param_names[] ALIGN1 =
 	"media\0" "label\0" "iso\0" "image\0" "image.dir\0" "init\0" "rw\0" "timeout\0"
 	"toram\0" "verify\0" "modules\0" "break\0" "console\0" "quiet\0" "debug\0"
-	"rw.create\0" "shutdown\0" "rw.missing\0" "image.module\0"
+	"rw.create\0" "shutdown\0" "rw.missing\0" "image.module\0" "verity\0"
 	"ip\0" "net.if\0" "fetch\0" "nbd\0";
 #define MEDIA_HELP "use LABEL=x, UUID=x, PARTUUID=x, PARTLABEL=x, /dev/x or auto"
 static const struct param params[] = {
@@ -617,6 +646,10 @@ static const struct param params[] = {
 	{ parse_module, show_str, NULL,
 		"a file name (letters, digits, '.', '_', '-'): image.dir's NAME.module lists the "
 		"images", OFF(image_module) },
+	/* verity */
+	{ parse_verity, show_verity, NULL,
+		"is not a sha256 root hash (64 hex digits; one per image, separated by ',')",
+		OFF(verity) },
 	/* ip */
 	{ NET(parse_ip), NET(show_ip), NULL,
 		NET("use dhcp, off, DEVICE:dhcp or the kernel's "
@@ -742,6 +775,11 @@ static int check_together(const struct lr_opts *o)
 	if (o->verify_hex && o->nfetch > 1) {
 		bb_error_msg("verify=sha%u:HEX names one hash but fetch= lists %u images: "
 				"use verify=sha%u with URL.sha%u files", o->verify, o->nfetch, o->verify, o->verify);
+		bad = -1;
+	}
+	if (o->nverity && o->nimages && o->nverity != o->nimages) {
+		bb_error_msg("verity= names %u root hash(es) but image= lists %u image(s): one per "
+				"image, the bottom layer first", o->nverity, o->nimages);
 		bad = -1;
 	}
 	if (o->rw_create && !o->rw_dev) {

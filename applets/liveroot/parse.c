@@ -417,6 +417,60 @@ int lr_ext_super(const uint8_t *sb, size_t len, struct lr_ext *e)
 	return 0;
 }
 
+/* --- dm-verity: where the hash tree is, and its superblock ------------------- */
+
+/* p: an image's first 2 KiB.  Its filesystem's size (squashfs bytes_used,
+ * erofs blocks), rounded up to 4 KiB: where veritysetup's superblock is
+ * when make iso appended the hash tree.  0: neither filesystem. */
+unsigned long long lr_verity_offset(const uint8_t *p)
+{
+	unsigned long long n = 0;
+
+	if (memcmp(p, "hsqs", 4) == 0)
+		n = le32at(p + 40) | ((unsigned long long)le32at(p + 44) << 32);
+	else if (le32at(p + 1024) == 0xE0F5E1E2 && p[1024 + 12] >= 9 && p[1024 + 12] <= 16)
+		n = (unsigned long long)le32at(p + 1024 + 36) << p[1024 + 12];
+	if (n == 0 || n > (1ULL << 50))
+		return 0;
+	return (n + 4095) & ~4095ULL;
+}
+
+static int pow2_between(unsigned x, unsigned lo, unsigned hi)
+{
+	return x >= lo && x <= hi && (x & (x - 1)) == 0;
+}
+
+/* sb: the 512 bytes of veritysetup's superblock at hash_off.  Fills v
+ * (the table's salt in hex); NULL, or what is wrong with it. */
+const char *lr_verity_super(const uint8_t *sb, unsigned long long hash_off, struct lr_verity *v)
+{
+	unsigned salt, i;
+
+	memset(v, 0, sizeof(*v));
+	if (memcmp(sb, "verity\0\0", 8) != 0)
+		return "no dm-verity superblock behind the filesystem (not made with VERITY=1?)";
+	if (le32at(sb + 8) != 1 || le32at(sb + 12) != 1)
+		return "dm-verity superblock: not version 1, hash type 1";
+	if (strncmp((const char *)sb + 32, "sha256", 32) != 0)
+		return "dm-verity superblock: the hash is not sha256";
+	v->data_bs = le32at(sb + 64);
+	v->hash_bs = le32at(sb + 68);
+	v->data_blocks = le32at(sb + 72) | ((unsigned long long)le32at(sb + 76) << 32);
+	salt = le16at(sb + 80);
+	if (!pow2_between(v->data_bs, 512, 4096) || !pow2_between(v->hash_bs, 512, 4096)
+	 || hash_off % v->hash_bs != 0)
+		return "dm-verity superblock: bad block sizes";
+	if (v->data_blocks == 0 || v->data_blocks > hash_off / v->data_bs)
+		return "dm-verity superblock: its data blocks do not fit before the hash tree";
+	if (salt > 256)
+		return "dm-verity superblock: salt longer than 256 bytes";
+	for (i = 0; i < salt; i++)
+		sprintf(v->salt + 2 * i, "%02x", sb[88 + i]);
+	if (salt == 0)
+		strcpy(v->salt, "-");
+	return NULL;
+}
+
 /* --- the network's parameters and replies ---------------------------------- */
 
 /* A strict dotted quad (no "1", no hex, no leading zeros' octal): *a in

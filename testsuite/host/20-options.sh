@@ -85,6 +85,16 @@ refuse "toram bad" "toram=maybe: use yes, no or auto" "liveroot.label=X liveroot
 refuse "verify bad algo" "verify=md5" "liveroot.label=X liveroot.verify=md5"
 refuse "verify short hex" "64 hex digits" "liveroot.label=X liveroot.verify=sha256:abcd"
 refuse "verify HEX with two images" "names one hash" "liveroot.label=X liveroot.image=/a,/b liveroot.verify=sha256:$h"
+expect "verity= one root hash" "verity0=$h" "liveroot.label=X liveroot.verity=$h"
+expect "verity= a root hash per image: the top one" "verity1=$(echo $h | tr 0 f)" \
+	"liveroot.label=X liveroot.image=/a,/b liveroot.verity=$h,$(echo $h | tr 0 f)"
+refuse "verity= not 64 hex digits" "verity=abcd: 'abcd' is not a sha256 root hash" "liveroot.label=X liveroot.verity=abcd"
+refuse "verity= a non-hex digit" "is not a sha256 root hash" "liveroot.label=X liveroot.verity=$(echo $h | tr 0 g)"
+refuse "verity= an empty item" "'' is not a sha256 root hash" "liveroot.label=X liveroot.verity=$h,"
+refuse "verity= nine root hashes" "at most 8 root hashes" \
+	"liveroot.label=X liveroot.verity=$h,$h,$h,$h,$h,$h,$h,$h,$h"
+refuse "verity= two hashes for one image" "verity= names 2 root hash.es. but image= lists 1" \
+	"liveroot.label=X liveroot.image=/a liveroot.verity=$h,$h"
 refuse "image list with a relative path" "image=/a,b: 'b' is not an absolute path" "liveroot.label=X liveroot.image=/a,b"
 refuse "image list with a trailing comma names the list" "image=/a.sfs,: '' is not an absolute path" "liveroot.label=X liveroot.image=/a.sfs,"
 # values that reach mount(2)'s option string, and sizes that wrap

@@ -4,7 +4,7 @@
 secs=${CHECK_FUZZ_SECONDS:-3}
 BB_TREE=${BB_TREE:-$TOP/build/busybox-${LIBC:-uclibc}} FUZZ_SECONDS=$secs OUT=$TWORK/fuzz \
 	"$TOP/testsuite/fuzz/run" >"$TWORK/fuzz.out" 2>&1
-for t in options sha256 mountinfo elf extent net; do
+for t in options sha256 mountinfo elf extent net verity; do
 	l=$(grep "^fuzz $t:" "$TWORK/fuzz.out")
 	case $l in
 	"fuzz $t: "[1-9]*" execs, 0 findings"*) pass "fuzz $t: ${l#fuzz $t: }" ;;

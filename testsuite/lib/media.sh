@@ -61,3 +61,22 @@ persist_initramfs() { extra_initramfs persist "ext4 exfat"; }
 up() {
 	grep -q '^R:end' "$TWORK/$1.log" && grep -qE '^R:mountinfo .* / / .* - overlay ' "$TWORK/$1.log"
 }
+# verity_image OUT: the demo root plus /verity/blob (256 KiB of random bytes,
+# also in OUT.blob) as squashfs with a dm-verity hash tree behind it
+# (scripts/mkverity); its root hash in OUT.hash, the tree's offset in
+# OUT.off, the blob's offset in the image in OUT.bloboff
+verity_image() {
+	rm -rf "$1.root" && mkdir -p "$1.root" && cp -a "$ROOT/." "$1.root/" && mkdir -p "$1.root/verity" &&
+	head -c 262144 /dev/urandom >"$1.blob" && cp "$1.blob" "$1.root/verity/blob" &&
+	sfs "$1.root" "$1" && rm -rf "$1.root" &&
+	"$TOP/scripts/mkverity" "$1" >"$1.hash" || return 1
+	echo $(( ($(od -An -tu8 -j40 -N8 "$1" | tr -d ' ') + 4095) / 4096 * 4096 )) >"$1.off"
+	python3 -c "import sys; print(open(sys.argv[1],'rb').read().find(open(sys.argv[2],'rb').read(64)))" \
+		"$1" "$1.blob" >"$1.bloboff"
+	[ "$(cat "$1.bloboff")" -gt 0 ]
+}
+# flip_byte FILE OFFSET: one byte of FILE changed (plus one)
+flip_byte() {
+	_b=$(od -An -tu1 -j"$2" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf %03o $(( (_b + 1) % 256 )))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}

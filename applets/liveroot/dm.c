@@ -1,0 +1,112 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * liveroot: device-mapper by its ioctls (no dmsetup, no libdevmapper): a
+ * device with one target, made, loaded and resumed; removed again when
+ * anything fails.  A system helper: the images stage puts dm-verity on it.
+ *
+ * Licensed under GPLv2, see file LICENSE in this source tree.
+ */
+//kbuild:lib-$(CONFIG_LIVEROOT) += dm.o
+
+#include "libbb.h"
+#include "liveroot.h"
+#include <sys/sysmacros.h>
+#include <linux/dm-ioctl.h>
+
+#define DM_CONTROL "/dev/mapper/control"
+#define DM_CONTROL_MINOR 236    /* a misc device (major 10) */
+
+struct dm_req {
+	struct dm_ioctl io;
+	struct dm_target_spec spec;
+	char params[1024];
+};
+
+static void dm_init(struct dm_req *r, const char *name, size_t size)
+{
+	memset(r, 0, sizeof(*r));
+	r->io.version[0] = DM_VERSION_MAJOR;
+	r->io.data_size = size;
+	r->io.data_start = sizeof(r->io);
+	safe_strncpy(r->io.name, name, sizeof(r->io.name));
+}
+
+/* the control device; devtmpfs makes it when dm-mod loads, else we do */
+static int dm_control(void)
+{
+	int fd = open(DM_CONTROL, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT) {
+		mkdir("/dev/mapper", 0755);
+		if (mknod(DM_CONTROL, S_IFCHR | 0600, makedev(10, DM_CONTROL_MINOR)) == 0 || errno == EEXIST)
+			fd = open(DM_CONTROL, O_RDWR | O_CLOEXEC);
+	}
+	if (fd < 0)
+		bb_perror_msg("%s (device-mapper: modules dm-mod, dm-verity)", DM_CONTROL);
+	return fd;
+}
+
+static int dm_call(int fd, unsigned long cmd, const char *what, struct dm_req *r)
+{
+	if (ioctl(fd, cmd, r) == 0)
+		return 0;
+	bb_perror_msg("device-mapper %s %s", what, r->io.name);
+	return -1;
+}
+
+int lr_dm_remove(const char *name)
+{
+	struct dm_req r;
+	int fd = dm_control(), rc;
+
+	if (fd < 0)
+		return -1;
+	dm_init(&r, name, sizeof(r.io));
+	rc = dm_call(fd, DM_DEV_REMOVE, "remove", &r);
+	close(fd);
+	return rc;
+}
+
+/* NAME: one TYPE target of SECTORS with PARAMS, read-only if RO; its node
+ * (/dev/dm-N) in DEV.  0, or -1 with the reason said (nothing left). */
+int lr_dm_create(const char *name, const char *type, unsigned long long sectors,
+		const char *params, int ro, char *dev, size_t devsz)
+{
+	struct dm_req r;
+	size_t plen = strlen(params);
+	unsigned minor;
+	int fd;
+
+	if (plen >= sizeof(r.params)) {
+		bb_error_msg("device-mapper %s: table too long", name);
+		return -1;
+	}
+	fd = dm_control();
+	if (fd < 0)
+		return -1;
+	dm_init(&r, name, sizeof(r.io));
+	if (dm_call(fd, DM_DEV_CREATE, "create", &r) != 0)
+		goto out;
+	minor = minor(r.io.dev);
+	dm_init(&r, name, sizeof(r));
+	r.io.target_count = 1;
+	r.io.flags = ro ? DM_READONLY_FLAG : 0;
+	r.spec.sector_start = 0;
+	r.spec.length = sectors;
+	safe_strncpy(r.spec.target_type, type, sizeof(r.spec.target_type));
+	memcpy(r.params, params, plen + 1);
+	if (dm_call(fd, DM_TABLE_LOAD, "load", &r) != 0)
+		goto remove;
+	dm_init(&r, name, sizeof(r.io));  /* suspend without the flag: resume */
+	if (dm_call(fd, DM_DEV_SUSPEND, "resume", &r) != 0)
+		goto remove;
+	close(fd);
+	snprintf(dev, devsz, "/dev/dm-%u", minor);
+	return 0;
+ remove:
+	dm_init(&r, name, sizeof(r.io));
+	ioctl(fd, DM_DEV_REMOVE, &r);
+ out:
+	close(fd);
+	return -1;
+}
