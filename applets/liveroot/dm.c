@@ -32,7 +32,7 @@ static void dm_init(struct dm_req *r, const char *name, size_t size)
 }
 
 /* the control device; devtmpfs makes it when dm-mod loads, else we do */
-static int dm_control(void)
+static int dm_control(int quiet)
 {
 	int fd = open(DM_CONTROL, O_RDWR | O_CLOEXEC);
 
@@ -41,8 +41,9 @@ static int dm_control(void)
 		if (mknod(DM_CONTROL, S_IFCHR | 0600, makedev(10, DM_CONTROL_MINOR)) == 0 || errno == EEXIST)
 			fd = open(DM_CONTROL, O_RDWR | O_CLOEXEC);
 	}
-	if (fd < 0)
-		bb_perror_msg("%s (device-mapper: modules dm-mod, dm-verity)", DM_CONTROL);
+	if (fd < 0 && !quiet)
+		bb_perror_msg("%s (device-mapper: modules dm-mod, dm-verity; make EXTRA_MODULES=verity)",
+				DM_CONTROL);
 	return fd;
 }
 
@@ -50,14 +51,15 @@ static int dm_call(int fd, unsigned long cmd, const char *what, struct dm_req *r
 {
 	if (ioctl(fd, cmd, r) == 0)
 		return 0;
-	bb_perror_msg("device-mapper %s %s", what, r->io.name);
+	bb_perror_msg("device-mapper %s %s%s", what, r->io.name, cmd != DM_TABLE_LOAD ? ""
+			: " (the kernel log says why: dmesg | grep device-mapper)");
 	return -1;
 }
 
 int lr_dm_remove(const char *name)
 {
 	struct dm_req r;
-	int fd = dm_control(), rc;
+	int fd = dm_control(0), rc;
 
 	if (fd < 0)
 		return -1;
@@ -67,6 +69,30 @@ int lr_dm_remove(const char *name)
 	return rc;
 }
 
+/* The way down: remove PREFIX0 .. PREFIX<max-1> that nothing uses any more
+ * (their loop devices and media go free); how many went */
+unsigned lr_dm_release(const char *prefix, unsigned max)
+{
+	struct dm_req r;
+	unsigned i, n = 0;
+	int fd = dm_control(1);
+
+	if (fd < 0)
+		return 0;
+	for (i = 0; i < max; i++) {
+		char name[DM_NAME_LEN];
+
+		snprintf(name, sizeof(name), "%s%u", prefix, i);
+		dm_init(&r, name, sizeof(r.io));
+		if (ioctl(fd, DM_DEV_REMOVE, &r) == 0) {
+			lr_log("removed device-mapper %s", name);
+			n++;
+		}
+	}
+	close(fd);
+	return n;
+}
+
 /* NAME: one TYPE target of SECTORS with PARAMS, read-only if RO; its node
  * (/dev/dm-N) in DEV.  0, or -1 with the reason said (nothing left). */
 int lr_dm_create(const char *name, const char *type, unsigned long long sectors,
@@ -74,20 +100,21 @@ int lr_dm_create(const char *name, const char *type, unsigned long long sectors,
 {
 	struct dm_req r;
 	size_t plen = strlen(params);
-	unsigned minor;
+	struct stat st;
+	dev_t devno;
 	int fd;
 
 	if (plen >= sizeof(r.params)) {
 		bb_error_msg("device-mapper %s: table too long", name);
 		return -1;
 	}
-	fd = dm_control();
+	fd = dm_control(0);
 	if (fd < 0)
 		return -1;
 	dm_init(&r, name, sizeof(r.io));
 	if (dm_call(fd, DM_DEV_CREATE, "create", &r) != 0)
 		goto out;
-	minor = minor(r.io.dev);
+	devno = r.io.dev;
 	dm_init(&r, name, sizeof(r));
 	r.io.target_count = 1;
 	r.io.flags = ro ? DM_READONLY_FLAG : 0;
@@ -101,7 +128,16 @@ int lr_dm_create(const char *name, const char *type, unsigned long long sectors,
 	if (dm_call(fd, DM_DEV_SUSPEND, "resume", &r) != 0)
 		goto remove;
 	close(fd);
-	snprintf(dev, devsz, "/dev/dm-%u", minor);
+	/* devtmpfs names it dm-MINOR; without devtmpfs, we make the node */
+	snprintf(dev, devsz, "/dev/dm-%u", minor(devno));
+	if (stat(dev, &st) != 0 || !S_ISBLK(st.st_mode) || st.st_rdev != devno) {
+		unlink(dev);
+		if (mknod(dev, S_IFBLK | 0600, devno) != 0) {
+			bb_perror_msg("mknod %s", dev);
+			lr_dm_remove(name);
+			return -1;
+		}
+	}
 	return 0;
  remove:
 	dm_init(&r, name, sizeof(r.io));

@@ -310,18 +310,33 @@ static int verity_map(const struct lr_image *img, const char *dev, char *out, si
 	}
 	if (seq == 0)
 		lr_modprobe("dm-verity");
-	snprintf(name, namesz, "liveroot-verity%u", seq++);
+	/* the media's own first block: a read error here is the media's */
+	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	errno = 0;
+	if (fd < 0 || pread(fd, buf, v.data_bs, 0) != (ssize_t)v.data_bs) {
+		bb_perror_msg("%s: reading the first block of %s", dev, img->path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	snprintf(name, namesz, LR_VERITY_DM "%u", seq++);
 	table = xasprintf("1 %s %s %u %u %llu %llu sha256 %s %s", dev, dev, v.data_bs, v.hash_bs,
 			v.data_blocks, off / v.hash_bs + 1, img->roothash, v.salt);
 	rc = lr_dm_create(name, "verity", v.data_blocks * (v.data_bs / 512), table, 1, out, outsz);
 	free(table);
 	if (rc != 0)
 		return -1;
+	/* the same block through verity: EIO is verity's refusal */
 	fd = open(out, O_RDONLY | O_CLOEXEC);
+	errno = 0;
 	if (fd < 0 || pread(fd, buf, v.data_bs, 0) != (ssize_t)v.data_bs) {
-		bb_perror_msg("%s does not match verity=%.16s...: a wrong root hash, or a changed "
-				"image or hash tree (reading its first block through %s)",
-				img->path, img->roothash, out);
+		if (fd >= 0 && errno == EIO)
+			bb_error_msg("%s does not match verity=%.16s...: a wrong root hash, or a changed "
+					"image or hash tree (its first block, read through %s, was refused)",
+					img->path, img->roothash, out);
+		else
+			bb_perror_msg("%s: reading the first block", out);
 		if (fd >= 0)
 			close(fd);
 		lr_dm_remove(name);
@@ -353,7 +368,7 @@ static int mount_device(struct lr_image *img, const char *target, const char *ty
 	}
 	if (lr_mount(dev, target, type, MS_RDONLY | MS_NODEV, NULL) != 0) {
 		bb_perror_msg("mount %s (%s) on %s: %s", dev, type, target,
-				img->roothash ? "a block that does not match its hash?" : "damaged image?");
+				img->roothash && errno == EIO ? "a block that does not match its hash?" : "damaged image?");
 		if (img->roothash)
 			lr_dm_remove(name);
 		return -1;
@@ -431,7 +446,7 @@ int lr_mount_image(struct lr_image *img, const char *target, char **root)
 	rc = lr_mount(mdev, target, type, MS_RDONLY | MS_NODEV, NULL);
 	if (rc != 0) {
 		bb_perror_msg("mount %s (%s on %s) on %s: %s", type, mdev, img->path, target,
-				img->roothash ? "a block that does not match its hash?" : "damaged image?");
+				img->roothash && errno == EIO ? "a block that does not match its hash?" : "damaged image?");
 		if (img->roothash)
 			lr_dm_remove(name);
 	} else {

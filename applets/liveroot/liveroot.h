@@ -299,6 +299,8 @@ const char *lr_verity_super(const uint8_t *sb, unsigned long long hash_off, stru
 int lr_dm_create(const char *name, const char *type, unsigned long long sectors,
 		const char *params, int ro, char *dev, size_t devsz);
 int lr_dm_remove(const char *name);
+unsigned lr_dm_release(const char *prefix, unsigned max);
+#define LR_VERITY_DM "liveroot-verity"
 
 /* image.c: images */
 struct lr_image {

@@ -457,11 +457,13 @@ const char *lr_verity_super(const uint8_t *sb, unsigned long long hash_off, stru
 	v->hash_bs = le32at(sb + 68);
 	v->data_blocks = le32at(sb + 72) | ((unsigned long long)le32at(sb + 76) << 32);
 	salt = le16at(sb + 80);
-	if (!pow2_between(v->data_bs, 512, 4096) || !pow2_between(v->hash_bs, 512, 4096)
-	 || hash_off % v->hash_bs != 0)
+	if (!pow2_between(v->data_bs, 512, 4096) || v->hash_bs != 4096)
 		return "dm-verity superblock: bad block sizes";
-	if (v->data_blocks == 0 || v->data_blocks > hash_off / v->data_bs)
-		return "dm-verity superblock: its data blocks do not fit before the hash tree";
+	/* the tree covers everything up to itself (as mkverity makes it):
+	 * a filesystem reading past a shorter device gets no unchecked bytes,
+	 * but a clear refusal beats a mount that fails for "no reason" */
+	if (hash_off % v->data_bs != 0 || v->data_blocks != hash_off / v->data_bs)
+		return "dm-verity superblock: its data blocks are not the filesystem's (a changed superblock?)";
 	if (salt > 256)
 		return "dm-verity superblock: salt longer than 256 bytes";
 	for (i = 0; i < salt; i++)

@@ -288,6 +288,10 @@ static int release_below(const char *dir, int self)
 				left++;
 		}
 		free_mounts(v, n);
+		/* dm-verity devices whose filesystem went: their loop devices,
+		 * and the files on the media those hold, go with them */
+		if (lr_dm_release(LR_VERITY_DM, 2 * LR_MAX_IMAGES))
+			progress = 1;
 		if (!left)
 			return 0;
 		if (!progress) {

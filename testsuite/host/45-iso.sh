@@ -79,6 +79,19 @@ rm -f "$W/bad.iso"
 if mk "$W/bad.iso" EFI_DIR="$W/noefi"; then fail "EFI_DIR without the chain: refused" "made an image"
 else has "EFI_DIR without the chain: refused, nothing written" "$W/bad.iso.msg" "has no shimx64.efi"; fi
 [ ! -e "$W/bad.iso" ] || fail "EFI_DIR without the chain: nothing written" "$(ls "$W")"
+# VERITY=1: the hash tree behind the root image, its root hash in every entry
+mk "$W/v.iso" LABEL=LRTEST VERITY=1
+vh=$(sed -n 's/.*root hash \([0-9a-f]\{64\}\);.*/\1/p' "$W/v.iso.msg")
+xorriso -osirrox on -indev "$W/v.iso" -extract /live/root.sfs "$W/v.sfs" -extract /isolinux/isolinux.cfg "$W/v.cfg" \
+	-extract /boot/grub/grub.cfg "$W/v.grub" >/dev/null 2>&1
+voff=$(( ($(od -An -tu8 -j40 -N8 "$W/v.sfs" | tr -d ' ') + 4095) / 4096 * 4096 ))
+if [ ${#vh} = 64 ] && [ "$(od -An -c -j"$voff" -N6 "$W/v.sfs" | tr -d ' ')" = verity ] &&
+	[ "$(grep -c "liveroot.verity=$vh" "$W/v.cfg")" = 4 ] && [ "$(grep -c "liveroot.verity=$vh" "$W/v.grub")" = 4 ]; then
+	pass "VERITY=1: veritysetup's superblock behind the squashfs, the root hash in all four entries of both loaders"
+else
+	fail "VERITY=1" "hash '$vh', at $voff: $(od -An -c -j"$voff" -N6 "$W/v.sfs"); $(grep -c verity "$W/v.cfg") entries"
+fi
+has "VERITY=1 with an initramfs without dm-verity: said" "$W/v.iso.msg" "has no dm-verity module: liveroot.verity= will stop"
 # UEFI=0 (ARCH=i686): BIOS only, no EFI image, no EFI partition
 mk "$W/u.iso" UEFI=0
 rep=$(xorriso -indev "$W/u.iso" -report_el_torito plain 2>/dev/null)

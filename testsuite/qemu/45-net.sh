@@ -31,8 +31,8 @@ rescued() {
 	fi
 }
 
-if ! extra_initramfs net "net nbd"; then
-	fail "initramfs with EXTRA_MODULES='net nbd'"
+if ! extra_initramfs net "net nbd verity"; then
+	fail "initramfs with EXTRA_MODULES='net nbd verity'"
 	exit 0
 fi
 NI=$M/initramfs-net.img
@@ -47,6 +47,13 @@ cp "$sfs" "$W/arch/x86_64/airootfs.sfs"
 echo "$(sha512sum <"$sfs" | cut -d' ' -f1)  airootfs.sfs" >"$W/arch/x86_64/airootfs.sha512"
 mkdir -p "$M/dr/LiveOS" && cp "$sfs" "$M/dr/LiveOS/squashfs.img"
 iso "$M/dr" "$W/LiveOS/live.iso" Fedora-Live
+# dm-verity: an image with its hash tree (fetched as it is; served over NBD
+# with one byte of a file's data changed, as a hostile server would)
+VV=$M/vv.sfs
+verity_image "$VV" || fail "a squashfs with a hash tree (scripts/mkverity)"
+hv=$(cat "$VV.hash")
+cp "$VV" "$W/live/vv.sfs"
+flip_byte "$VV" $(( $(cat "$VV.bloboff") + 100000 ))
 
 # --- HTTP: Python's own server -------------------------------------------------
 HP=$(freeport)
@@ -122,6 +129,12 @@ rm -rf "$M/big"
 BOOT_INITRD=$NI boot bighttp -m 96 -g "80:$HP" -t 150 -a "liveroot.fetch=http://10.0.2.100/big.sfs" || true
 rescued bighttp "fetch=: an image larger than RAM (-m 96) is refused before the download" \
 	"http://10.0.2.100/big.sfs: 1[23][0-9] MiB do not fit in RAM \(MemAvailable [0-9]+ MiB"
+BOOT_INITRD=$NI boot vfetch -g "80:$HP" -t 150 -a "liveroot.fetch=http://10.0.2.100/live/vv.sfs \
+liveroot.verity=$hv lrtest.readall=/verity" || true
+booted vfetch "fetch= with verity=: dm-verity over the fetched image in RAM, every block readable" \
+	"^R:log dm-verity: /dev/dm-0 over /dev/loop[0-9]+, [0-9]+ blocks of 4096 bytes, each checked against root hash $(echo "$hv" | cut -c1-16)" \
+	"^R:log mounted /run/liveroot/ram/0-vv.sfs \(squashfs, /dev/loop.*dm-verity /dev/dm-0\)" \
+	"^R:readall 262144 "
 NP=$(freeport)
 cat >"$M/nbd.conf" <<EOF
 [generic]
@@ -135,6 +148,9 @@ exportname = $M/arch.iso
 readonly = true
 [small]
 exportname = $W/live/root.sfs
+readonly = true
+[verity]
+exportname = $VV
 readonly = true
 EOF
 rm -rf "$M/ar" && mkdir -p "$M/ar/arch/x86_64" && cp "$sfs" "$M/ar/arch/x86_64/airootfs.sfs"
@@ -159,6 +175,14 @@ liveroot.toram=yes liveroot.verify=sha256:$sum" || true
 		"^R:log verified /dev/nbd0: sha256 $sum \(while copying it to RAM\)" \
 		"^R:log the NBD export is in RAM" \
 		"^R:log mounted /run/liveroot/ram/0-nbd0 \(squashfs"
+	# a server that delivers changed bytes: caught by verity when read
+	BOOT_INITRD=$NI boot vnbd -g "10809:$NP" -t 150 -a "liveroot.nbd=10.0.2.100/verity \
+liveroot.verity=$hv lrtest.readall=/verity" || true
+	booted vnbd "nbd= with verity=, the server changed a data block: the system boots, reading it fails with EIO and the kernel's message" \
+		"^R:log dm-verity: /dev/dm-0 over /dev/nbd0, " \
+		"^R:log mounted /dev/nbd0 \(squashfs, dm-verity /dev/dm-0\) read-only on /run/liveroot/layer0" \
+		"Input/output error" "verity: .*data block [0-9]+ is corrupted"
+	hasnt "... and the changed bytes are never delivered" "$TWORK/vnbd.log" "^R:readall 262144 "
 	# (with a persistent layer asked for that is not there: the changes in RAM)
 	BOOT_INITRD=$NI boot archnbd -g "10809:$NP" -t 150 -a "ip=dhcp archiso_nbd_srv=10.0.2.100 \
 archisobasedir=arch liveroot.rw=LABEL=NOSUCH liveroot.rw.missing=tmpfs" || true

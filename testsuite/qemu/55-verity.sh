@@ -35,7 +35,8 @@ vboot() { # NAME ROOTHASHES [APPEND]: from NAME.iso
 short() { echo "$1" | cut -c1-16; }
 
 med clean
-vboot clean "$h,$ht" "liveroot.image=/live/root.sfs,/live/top.erofs lrtest.readall=/verity lrtest.cat=/etc/verity-top"
+vboot clean "$h,$ht" "liveroot.image=/live/root.sfs,/live/top.erofs lrtest.readall=/verity lrtest.cat=/etc/verity-top \
+liveroot.shutdown=yes lrtest.shutdown=poweroff"
 L=$TWORK/clean.log
 if up clean; then
 	has "two clean images (squashfs, erofs) boot: dm-verity on each, a root hash each, every block readable" "$L" \
@@ -45,6 +46,9 @@ if up clean; then
 		"^R:mountinfo .* /run/liveroot/layer0 ro,.* - squashfs /dev/dm-0 " \
 		"^R:mountinfo .* /run/liveroot/layer1 ro,.* - erofs /dev/dm-1 " \
 		"^R:readall 262144 " "^R:cat /etc/verity-top from the verity top layer"
+	has "... and on the way down the verity devices go, then the media is unmounted" "$L" \
+		"^liveroot: removed device-mapper liveroot-verity0" "^liveroot: removed device-mapper liveroot-verity1" \
+		"^liveroot: unmounted /.liveroot/media \(/dev/sr0\)" "^liveroot: nothing is left mounted read-write: poweroff now"
 else
 	fail "two images with verity= boot" "$(grep -aE 'liveroot:|verity' "$L" | tail -4 | tr '\n' ' ')"
 fi
