@@ -308,7 +308,7 @@ static int verity_map(const struct lr_image *img, const char *dev, char *out, si
 		bb_error_msg("%s: %s", img->path, why);
 		return -1;
 	}
-	if (seq == 0)
+	if (seq == 0 && access("/sys/module/dm_verity", F_OK) != 0)
 		lr_modprobe("dm-verity");
 	/* the media's own first block: a read error here is the media's */
 	fd = open(dev, O_RDONLY | O_CLOEXEC);

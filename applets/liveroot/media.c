@@ -107,6 +107,8 @@ int lr_coldplug(const char *extra)
  * is left to the disks that ask for it, it pulls in six CRC modules) and the
  * stack every boot needs. */
 static const char preload[] ALIGN1 = "sr_mod loop squashfs overlay";
+/* with verity=: dm-verity too (dm-mod's start is not cheap: in parallel) */
+static const char preload_verity[] ALIGN1 = "sr_mod loop squashfs overlay dm-verity";
 
 /* --- partition tables: PARTUUID, PARTLABEL ------------------------------ */
 
@@ -461,7 +463,7 @@ static char *wait_for(const struct lr_opts *o, const char *spec, const char **ty
 	llist_t *tried = NULL;
 	int ufd = uevent_open();
 	char *dev = NULL;
-	const char *extra = G.preloaded ? NULL : preload;
+	const char *extra = G.preloaded ? NULL : o->nverity ? preload_verity : preload;
 	int ambiguous = 0;
 
 	G.preloaded = 1;
