@@ -76,6 +76,31 @@ ns_liveroot trunc "media=$t_dev" timeout=5
 has "namespace: a truncated image fails to mount with a clear message" "$TWORK/trunc.out" \
 	"mount squashfs .* damaged image\?" "^RESCUE"
 
+# verity=: the checks made before device-mapper is asked (the host kernel
+# may have no dm-verity; qemu/55-verity boots the real thing): an image with
+# no hash tree behind it, and one whose tree covers less than the filesystem
+vh=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+ns_prepare
+ns_liveroot vnone "media=$iso_dev" "verity=$vh" timeout=5
+has "namespace: verity= on an image without a hash tree: said, rescue shell" "$TWORK/vnone.out" \
+	"root.sfs: no dm-verity superblock behind the filesystem \(not made with VERITY=1\?\)" "^RESCUE"
+mkdir -p "$M/vs/live"
+cp "$(dirname "$MEDIUM")/root.sfs" "$M/vs/live/root.sfs"
+if vh=$("$TOP/scripts/mkverity" "$M/vs/live/root.sfs"); then
+	# one data block fewer in veritysetup's superblock (data_blocks, at 72)
+	voff=$(( ($(od -An -tu8 -j40 -N8 "$M/vs/live/root.sfs" | tr -d ' ') + 4095) / 4096 * 4096 ))
+	python3 -c "import struct,sys; f=open(sys.argv[1],'r+b'); o=int(sys.argv[2])+72; f.seek(o); n=struct.unpack('<Q',f.read(8))[0]; f.seek(o); f.write(struct.pack('<Q',n-1))" \
+		"$M/vs/live/root.sfs" "$voff"
+	ext4 "$M/vs" "$M/vs.ext4" VSHORT 16 >/dev/null
+	attach -r "$M/vs.ext4" && vs_dev=$LOOP
+	ns_prepare
+	ns_liveroot vshort "media=$vs_dev" "verity=$vh" timeout=5
+	has "namespace: verity= with a tree that covers less than the filesystem: refused, rescue shell" \
+		"$TWORK/vshort.out" "its data blocks are not the filesystem's \(a changed superblock\?\)" "^RESCUE"
+else
+	fail "mkverity on the demo image" "$vh"
+fi
+
 # a full tmpfs upper layer: writes fail with ENOSPC, the system stays up
 ns_prepare
 ns_liveroot full "media=$iso_dev" rw=tmpfs:1M timeout=5
