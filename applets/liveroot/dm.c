@@ -42,7 +42,7 @@ static int dm_control(int quiet)
 			fd = open(DM_CONTROL, O_RDWR | O_CLOEXEC);
 	}
 	if (fd < 0 && !quiet)
-		bb_perror_msg("%s (device-mapper: modules dm-mod, dm-verity; make EXTRA_MODULES=verity)",
+		bb_perror_msg("%s (device-mapper: module dm-mod; make EXTRA_MODULES=dm, or verity)",
 				DM_CONTROL);
 	return fd;
 }
@@ -93,28 +93,17 @@ unsigned lr_dm_release(const char *prefix, unsigned max)
 	return n;
 }
 
-/* NAME: one TYPE target of SECTORS with PARAMS, read-only if RO; its node
- * (/dev/dm-N) in DEV.  0, or -1 with the reason said (nothing left). */
-int lr_dm_create(const char *name, const char *type, unsigned long long sectors,
-		const char *params, int ro, char *dev, size_t devsz)
+/* a table of one TYPE target into NAME's inactive slot */
+static int dm_load(int fd, const char *name, const char *type, unsigned long long sectors,
+		const char *params, int ro)
 {
 	struct dm_req r;
 	size_t plen = strlen(params);
-	struct stat st;
-	dev_t devno;
-	int fd;
 
 	if (plen >= sizeof(r.params)) {
 		bb_error_msg("device-mapper %s: table too long", name);
 		return -1;
 	}
-	fd = dm_control(0);
-	if (fd < 0)
-		return -1;
-	dm_init(&r, name, sizeof(r.io));
-	if (dm_call(fd, DM_DEV_CREATE, "create", &r) != 0)
-		goto out;
-	devno = r.io.dev;
 	dm_init(&r, name, sizeof(r));
 	r.io.target_count = 1;
 	r.io.flags = ro ? DM_READONLY_FLAG : 0;
@@ -122,10 +111,37 @@ int lr_dm_create(const char *name, const char *type, unsigned long long sectors,
 	r.spec.length = sectors;
 	safe_strncpy(r.spec.target_type, type, sizeof(r.spec.target_type));
 	memcpy(r.params, params, plen + 1);
-	if (dm_call(fd, DM_TABLE_LOAD, "load", &r) != 0)
-		goto remove;
-	dm_init(&r, name, sizeof(r.io));  /* suspend without the flag: resume */
-	if (dm_call(fd, DM_DEV_SUSPEND, "resume", &r) != 0)
+	return dm_call(fd, DM_TABLE_LOAD, "load", &r);
+}
+
+/* suspend (flags: DM_SUSPEND_FLAG) or resume (0: the loaded table goes live) */
+static int dm_suspend(int fd, const char *name, unsigned flags)
+{
+	struct dm_req r;
+
+	dm_init(&r, name, sizeof(r.io));
+	r.io.flags = flags;
+	return dm_call(fd, DM_DEV_SUSPEND, flags ? "suspend" : "resume", &r);
+}
+
+/* NAME: one TYPE target of SECTORS with PARAMS, read-only if RO; its node
+ * (/dev/dm-N) in DEV.  0, or -1 with the reason said (nothing left). */
+int lr_dm_create(const char *name, const char *type, unsigned long long sectors,
+		const char *params, int ro, char *dev, size_t devsz)
+{
+	struct dm_req r;
+	struct stat st;
+	dev_t devno;
+	int fd;
+
+	fd = dm_control(0);
+	if (fd < 0)
+		return -1;
+	dm_init(&r, name, sizeof(r.io));
+	if (dm_call(fd, DM_DEV_CREATE, "create", &r) != 0)
+		goto out;
+	devno = r.io.dev;
+	if (dm_load(fd, name, type, sectors, params, ro) != 0 || dm_suspend(fd, name, 0) != 0)
 		goto remove;
 	close(fd);
 	/* devtmpfs names it dm-MINOR; without devtmpfs, we make the node */
@@ -145,4 +161,34 @@ int lr_dm_create(const char *name, const char *type, unsigned long long sectors,
  out:
 	close(fd);
 	return -1;
+}
+
+/* NAME, in use, gets a new table: loaded, then the device suspended (new
+ * reads wait, those in flight finish), the table swapped in on resume.
+ * 0, or -1 (said) with the old table live. */
+int lr_dm_reload(const char *name, const char *type, unsigned long long sectors,
+		const char *params, int ro)
+{
+	struct dm_req r;
+	int fd = dm_control(0), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (dm_load(fd, name, type, sectors, params, ro) != 0)
+		goto out;
+	if (dm_suspend(fd, name, DM_SUSPEND_FLAG) != 0) {
+		dm_init(&r, name, sizeof(r.io));
+		ioctl(fd, DM_TABLE_CLEAR, &r);
+		goto out;
+	}
+	rc = dm_suspend(fd, name, 0);
+	if (rc != 0) {
+		/* never leave it suspended: the old table, then */
+		dm_init(&r, name, sizeof(r.io));
+		ioctl(fd, DM_TABLE_CLEAR, &r);
+		dm_suspend(fd, name, 0);
+	}
+ out:
+	close(fd);
+	return rc;
 }

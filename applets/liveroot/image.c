@@ -12,6 +12,7 @@
 #include "liveroot.h"
 #include <sys/mount.h>
 #include <sys/sendfile.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <linux/loop.h>
@@ -378,13 +379,41 @@ static int mount_device(struct lr_image *img, const char *target, const char *ty
 	return 0;
 }
 
+/* toram=background: a linear device-mapper device over the loop device
+ * DEV (open as LFD), for the copier to point at the RAM copy later
+ * (background.c); its node in OUT */
+static int bg_map(struct lr_image *img, const char *dev, int lfd, char *out, size_t outsz)
+{
+	unsigned long long bytes;
+	struct stat st;
+	char params[32];
+	int bsz;
+
+	if (ioctl(lfd, BLKGETSIZE64, &bytes) != 0 || ioctl(lfd, BLKSSZGET, &bsz) != 0
+	 || fstat(lfd, &st) != 0
+	) {
+		bb_perror_msg("%s", dev);
+		return -1;
+	}
+	snprintf(params, sizeof(params), "%u:%u 0", major(st.st_rdev), minor(st.st_rdev));
+	if (access("/sys/module/dm_mod", F_OK) != 0)
+		lr_modprobe("dm-mod");
+	if (lr_dm_create(img->bg, "linear", bytes >> 9, params, 1, out, outsz) != 0)
+		return -1;
+	img->bg_sectors = bytes >> 9;
+	img->bg_bsz = bsz;
+	lr_log("toram=background: %s (%s) over %s: the media is read until the copy in RAM "
+			"takes over", out, img->bg, dev);
+	return 0;
+}
+
 /* The image on TARGET; *root: what the overlay stacks (TARGET, or the
  * root image inside it, malloced) */
 int lr_mount_image(struct lr_image *img, const char *target, char **root)
 {
 	struct stat st, pst;
 	char *how = NULL;
-	char dev[32], vdev[32], name[32];
+	char dev[32], vdev[32], bdev[32], name[32];
 	const char *type, *mdev;
 	int lfd, dio, rc;
 
@@ -410,7 +439,7 @@ int lr_mount_image(struct lr_image *img, const char *target, char **root)
 	 * EROFS_FS_BACKED_BY_FILE (6.12+): no loop device at all.  Only when
 	 * the path names the very file we checked, and nothing is to be
 	 * hashed (that goes through the loop device that is mounted). */
-	if (strcmp(type, "erofs") == 0 && !img->verify && !img->roothash
+	if (strcmp(type, "erofs") == 0 && !img->verify && !img->roothash && !img->bg[0]
 	 && stat(img->path, &pst) == 0 && pst.st_dev == st.st_dev && pst.st_ino == st.st_ino
 	 && lr_mount(img->path, target, type, MS_RDONLY | MS_NODEV | MS_SILENT, NULL) == 0
 	) {
@@ -435,8 +464,19 @@ int lr_mount_image(struct lr_image *img, const char *target, char **root)
 		}
 	}
 	mdev = dev;
+	if (img->bg[0]) {
+		if (bg_map(img, dev, lfd, bdev, sizeof(bdev)) == 0)
+			mdev = bdev;
+		else {
+			lr_log("toram=background: no linear device for %s: it is read from the media "
+					"(make EXTRA_MODULES=dm)", img->path);
+			img->bg[0] = '\0';
+		}
+	}
 	if (img->roothash) {
-		if (verity_map(img, dev, vdev, sizeof(vdev), name, sizeof(name)) != 0) {
+		if (verity_map(img, mdev, vdev, sizeof(vdev), name, sizeof(name)) != 0) {
+			if (img->bg[0])
+				lr_dm_remove(img->bg);
 			close(lfd);
 			free(how);
 			return -1;
@@ -449,9 +489,12 @@ int lr_mount_image(struct lr_image *img, const char *target, char **root)
 				img->roothash && errno == EIO ? "a block that does not match its hash?" : "damaged image?");
 		if (img->roothash)
 			lr_dm_remove(name);
+		if (img->bg[0])
+			lr_dm_remove(img->bg);
 	} else {
-		lr_log("mounted %s (%s, %s%s, direct I/O %s%s%s) read-only on %s", img->path, type, dev,
+		lr_log("mounted %s (%s, %s%s, direct I/O %s%s%s%s%s) read-only on %s", img->path, type, dev,
 				how ? how : "", dio ? "on" : "off: the backing filesystem can't do it",
+				img->bg[0] ? ", linear " : "", img->bg[0] ? bdev : "",
 				img->roothash ? ", dm-verity " : "", img->roothash ? vdev : "", target);
 	}
 	free(how);
@@ -586,7 +629,12 @@ static int nbd_image(const struct lr_opts *o, const char *dev, struct lr_image *
 					"that is mounted)");
 	}
 	if (o->toram != TORAM_NO) {
-		int rc = copy_to_ram(o, img, 1);
+		int rc;
+
+		if (o->toram == TORAM_BG)
+			lr_log("toram=background: an nbd= export is copied before the boot goes on, "
+					"as with toram=yes");
+		rc = copy_to_ram(o, img, 1);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
@@ -637,6 +685,13 @@ static int media_to_ram(const struct lr_opts *o, const struct lr_source *src,
 		lr_log("toram: the images are in RAM already (the fetched ISO)");
 		return 0;
 	}
+	if (o->toram == TORAM_BG) {
+		/* mounted over a linear device; background.c copies once the
+		 * switch is certain */
+		for (rc = 0; rc < (int)n; rc++)
+			snprintf(img[rc].bg, sizeof(img[rc].bg), LR_BG_DM "%d", rc);
+		return 0;
+	}
 	rc = copy_to_ram(o, img, n);
 	if (rc < 0)
 		return -1;
@@ -646,8 +701,11 @@ static int media_to_ram(const struct lr_opts *o, const struct lr_source *src,
 			umount2(LR_ISO, 0);
 		if (src->rw)
 			lr_log("the media holds the persistent layer: it stays mounted");
-		else if (lr_release_media() == 0)
+		else if (lr_release_media() == 0) {
 			lr_log("released the media (it can be removed now)");
+			if (o->flags & LR_EJECT)
+				lr_eject(src->dev);
+		}
 	}
 	/* rc > 0: not enough RAM, use the media */
 	return 0;

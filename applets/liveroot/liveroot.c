@@ -78,7 +78,10 @@
 //usage:     "\n			DEV:dhcp or the kernel's CLIENT::GW:MASK::DEV:none:DNS"
 //usage:     "\n	net.if=DEV|MAC	The interface (default: the first with a link)"
 //usage:     "\n	timeout=SEC	Wait this long for devices and servers (30, max 3600)"
-//usage:     "\n	toram=yes|no|auto Copy the images to RAM, release the media (no)"
+//usage:     "\n	toram=yes|no|auto|background Copy the images to RAM, release"
+//usage:     "\n			the media (no); background: boot from the media at"
+//usage:     "\n			once, copy while the system runs, then move to the copy"
+//usage:     "\n	eject[=yes|no]	Open the CD's tray once toram released it"
 //usage:     "\n	verify=sha256|sha512[:HEX] Check images against IMAGE.sha256"
 //usage:     "\n			or IMAGE.sha512 (or HEX) before mounting them"
 //usage:     "\n	verity=HASH[,HASH] dm-verity: each block checked as it is read"
@@ -132,10 +135,26 @@ static void log_peer_note(const char *line)
 	lr_log("peer word: %s", line);
 }
 
-/* nbd=: the running system's reads wait for the server (nbd.c's top) */
-static void nbd_settle(const char *dev UNUSED_PARAM)
+/* What the switch hands to committed(): once every check passed */
+struct committed {
+	const struct lr_opts *o;
+	const struct lr_source *src;
+	struct lr_image bg[LR_MAX_IMAGES];  /* toram=background's images */
+	unsigned nbg;
+};
+
+/* every check of the switch passed: nbd='s reads wait for the server
+ * from now on (nbd.c's top); toram=background's copier starts */
+static void committed(void *arg)
 {
-	IF_FEATURE_LIVEROOT_NET(lr_nbd_no_timeout(dev);)
+	struct committed *c = arg;
+
+	if (c->src->kind == LR_SRC_NBD_IMAGE || c->src->kind == LR_SRC_NBD_MEDIA) {
+		IF_FEATURE_LIVEROOT_NET(lr_nbd_no_timeout(c->src->dev);)
+	}
+	if (c->nbg)
+		lr_background_start(c->o, c->src, c->bg, c->nbg);
+	c->nbg = 0;
 }
 
 /* The options: the applet's arguments and the kernel command line; init's
@@ -189,6 +208,7 @@ int liveroot_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int liveroot_main(int argc UNUSED_PARAM, char **argv)
 {
 	struct lr_source src;
+	struct committed c;
 	struct lr_opts *o;
 	char **init_argv;
 	const char *why;
@@ -203,6 +223,8 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 		return lr_dhcp_event(argv[1]);
 	if (argv[1] && strcmp(argv[1], "switch") == 0)
 		return lr_switch_main(argv + 1);
+	if (argv[1] && strcmp(argv[1], "background") == 0)
+		return lr_background_main(argv + 1);
 	/* "liveroot shutdown VERB", or /run/initramfs/shutdown VERB (a
 	 * script whose interpreter line starts "busybox liveroot") */
 	if (argv[1] && (strcmp(argv[1], "shutdown") == 0
@@ -236,7 +258,10 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	if (why)
 		lr_rescue(why);
 	/* images, writable layer, overlay */
-	if (lr_mount_stack(o, &src) != 0)
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	c.src = &src;
+	if (lr_mount_stack(o, &src, c.bg, &c.nbg) != 0)
 		lr_rescue("the root (images, writable layer, overlay) could not be set up: see above");
 	lr_memlog("mounted");
 	if (lr_install_shutdown(o, &src) != 0)
@@ -246,8 +271,6 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	/* switch.  break=preswitch: inside it, once all of its checks passed */
 	if (o->brk == BRK_PRESWITCH)
 		o->flags |= LR_BREAK;
-	lr_switch_root(LR_NEWROOT, o->init, init_argv, o->console, o->flags,
-			src.kind == LR_SRC_NBD_IMAGE || src.kind == LR_SRC_NBD_MEDIA ? nbd_settle : NULL,
-			src.dev);
+	lr_switch_root(LR_NEWROOT, o->init, init_argv, o->console, o->flags, committed, &c);
 	lr_rescue("can't switch to the new root");
 }

@@ -46,6 +46,7 @@ enum {
 	LR_NOPID1  = 1 << 4,    /* switch: do not insist on being PID 1 */
 	LR_DETACH  = 1 << 5,    /* switch: detach mounts with no place in the new root */
 	LR_BREAK   = 1 << 6,    /* switch: a shell once every check passed (break=preswitch) */
+	LR_EJECT   = 1 << 7,    /* toram: open a CD's tray once the media is released */
 };
 
 enum { BRK_NONE, BRK_PREMOUNT, BRK_POSTMOUNT, BRK_PRESWITCH };
@@ -57,7 +58,7 @@ enum { BRK_NONE, BRK_PREMOUNT, BRK_POSTMOUNT, BRK_PRESWITCH };
 #define TORAM_MARGIN_MIN (8 * MiB)
 #define TORAM_MARGIN_MAX (32 * MiB)
 
-enum { TORAM_NO, TORAM_YES, TORAM_AUTO };
+enum { TORAM_NO, TORAM_YES, TORAM_AUTO, TORAM_BG };
 enum { SHUTDOWN_AUTO, SHUTDOWN_YES, SHUTDOWN_NO };
 #define LR_MIN_PERSIST_FILE (16ULL << 20)
 
@@ -277,6 +278,9 @@ int lr_mount_fs(const char *dev, const char *target, const char *type, unsigned 
 int lr_mount_iso(int fd, const char *file, const char *what, const char *target,
 		char *dev, size_t devsz, int *dio);
 int lr_release_media(void);
+const char *lr_media_ro_dev(void);
+void lr_media_set_ro_dev(const char *dev);
+int lr_eject(const char *dev);
 int lr_list_images(const char *base, const struct lr_opts *o, char **names, int quiet);
 int lr_read_ext(int fd, unsigned long long size, struct lr_ext *e);
 int lr_check_ext(int fd, const char *what, unsigned long long size);
@@ -298,9 +302,12 @@ const char *lr_verity_super(const uint8_t *sb, unsigned long long hash_off, stru
 /* dm.c: device-mapper, one target per device */
 int lr_dm_create(const char *name, const char *type, unsigned long long sectors,
 		const char *params, int ro, char *dev, size_t devsz);
+int lr_dm_reload(const char *name, const char *type, unsigned long long sectors,
+		const char *params, int ro);
 int lr_dm_remove(const char *name);
 unsigned lr_dm_release(const char *prefix, unsigned max);
 #define LR_VERITY_DM "liveroot-verity"
+#define LR_BG_DM     "liveroot-bg"      /* toram=background: linear, media then RAM */
 
 /* image.c: images */
 struct lr_image {
@@ -309,6 +316,9 @@ struct lr_image {
 	unsigned verify;        /* 256/512: hash it (sha256/sha512) before mounting */
 	char want[129];         /* the expected hash, lower-case hex */
 	const char *roothash;   /* verity=: dm-verity with this root hash, or NULL */
+	char bg[24];            /* toram=background: the linear device's name, or "" */
+	unsigned long long bg_sectors;  /* ... its size, once mounted */
+	unsigned bg_bsz;        /* ... its logical block size */
 };
 int lr_prepare_images(const struct lr_opts *o, const struct lr_source *src,
 		struct lr_image *img);
@@ -323,16 +333,24 @@ int lr_mount_rw(const struct lr_opts *o, const struct lr_source *src, struct lr_
 
 /* stack.c: the sequence */
 int lr_mount_run(void);
-int lr_mount_stack(const struct lr_opts *o, const struct lr_source *src);
+int lr_mount_stack(const struct lr_opts *o, const struct lr_source *src,
+		struct lr_image *bg, unsigned *nbg);
 
 /* shutdown.c */
 int lr_install_shutdown(const struct lr_opts *o, const struct lr_source *src);
 int lr_shutdown_main(char **argv);
 
+int lr_copy_self(const char *dst);
+
+/* background.c: toram=background */
+int lr_background_start(const struct lr_opts *o, const struct lr_source *src,
+		struct lr_image *img, unsigned n);
+int lr_background_main(char **argv);
+
 /* switch.c */
 int lr_switch_root(const char *newroot, const char *init, char **init_argv,
-		const char *console, unsigned flags, void (*committed)(const char *arg),
-		const char *arg);
+		const char *console, unsigned flags, void (*committed)(void *arg),
+		void *arg);
 int lr_switch_main(char **argv);
 
 POP_SAVED_FUNCTION_VISIBILITY

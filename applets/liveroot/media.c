@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <poll.h>
 #include <linux/netlink.h>
+#include <linux/cdrom.h>
 
 struct collect {
 	char *list;     /* new modaliases: " a b c " */
@@ -583,6 +584,40 @@ static int bdev_ro(const char *dev, int ro)
 }
 
 /* Unmount the media; a device made read-only for it is writable again */
+/* the media device made read-only (toram=background hands it to the
+ * copier, which releases the media) */
+const char *lr_media_ro_dev(void)
+{
+	return G.ro_dev;
+}
+
+void lr_media_set_ro_dev(const char *dev)
+{
+	free(G.ro_dev);
+	G.ro_dev = dev ? xstrdup(dev) : NULL;
+}
+
+/* eject: open the tray of a released CD (not a stick: nothing to open) */
+int lr_eject(const char *dev)
+{
+	int fd;
+
+	if (!dev || strncmp(dev, "/dev/sr", 7) != 0) {
+		lr_log("eject: %s is not a CD drive: nothing to eject", dev ? dev : "the media");
+		return -1;
+	}
+	fd = open(dev, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, CDROMEJECT, 0) != 0) {
+		bb_perror_msg("eject %s", dev);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	lr_log("ejected %s", dev);
+	return 0;
+}
+
 int lr_release_media(void)
 {
 	if (umount2(LR_MEDIA, 0) != 0 && umount2(LR_MEDIA, MNT_DETACH) != 0) {

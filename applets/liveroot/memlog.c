@@ -62,15 +62,17 @@ void lr_open_log(void)
 void lr_log(const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
+	char *s, *line;
 
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0)
 		bb_die_memory_exhausted();
 	va_end(ap);
-	fprintf(stderr, "liveroot: %s\n", s);
-	log_write(s);
-	log_write("\n");
+	/* one write each: the copier (background.c) logs while PID 1 does */
+	line = xasprintf("liveroot: %s\n", s);
+	full_write(STDERR_FILENO, line, strlen(line));
+	log_write(line + 10);
+	free(line);
 	free(s);
 }
 

@@ -581,7 +581,7 @@ static void show_nbd(const struct lr_opts *o, const struct param *p)
 static const char param_names[] ALIGN1 =
 	"media\0" "label\0" "iso\0" "image\0" "image.dir\0" "init\0" "rw\0" "timeout\0"
 	"toram\0" "verify\0" "modules\0" "break\0" "console\0" "quiet\0" "debug\0"
-	"rw.create\0" "shutdown\0" "rw.missing\0" "image.module\0" "verity\0"
+	"rw.create\0" "shutdown\0" "rw.missing\0" "image.module\0" "verity\0" "eject\0"
 	"ip\0" "net.if\0" "fetch\0" "nbd\0";
 #define MEDIA_HELP "use LABEL=x, UUID=x, PARTUUID=x, PARTLABEL=x, /dev/x or auto"
 static const struct param params[] = {
@@ -611,8 +611,8 @@ static const struct param params[] = {
 	{ parse_timeout, show_uint, NULL,
 		"need whole seconds, 0 to " STRVAL(LR_MAX_TIMEOUT), OFF(timeout) },
 	/* toram */
-	{ parse_word, show_word, "no\0" "yes\0" "auto\0",  /* TORAM_* */
-		"use yes, no or auto", OFF(toram) },
+	{ parse_word, show_word, "no\0" "yes\0" "auto\0" "background\0",  /* TORAM_* */
+		"use yes, no, auto or background", OFF(toram) },
 	/* verify */
 	{ parse_verify, show_verify, NULL,
 		"use sha256 or sha512 (IMAGE.sha256/.sha512 files on the media), "
@@ -650,6 +650,8 @@ static const struct param params[] = {
 	{ parse_verity, show_verity, NULL,
 		"is not a sha256 root hash (64 hex digits; one per image, separated by ',')",
 		OFF(verity) },
+	/* eject */
+	{ parse_flag, show_flag, NULL, NULL, OFF(flags), PF_BARE, LR_EJECT },
 	/* ip */
 	{ NET(parse_ip), NET(show_ip), NULL,
 		NET("use dhcp, off, DEVICE:dhcp or the kernel's "

@@ -45,6 +45,33 @@ static int write_file(const char *path, const char *text, mode_t mode)
 
 static int record_disks(void);
 
+/* This program, copied to DST (it runs from there without keeping the
+ * initramfs's file in RAM); its size, or -1 (said) */
+int lr_copy_self(const char *dst)
+{
+	int in, out;
+	off_t n;
+
+	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		bb_simple_perror_msg("/proc/self/exe");
+		return -1;
+	}
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0755);
+	if (out < 0) {
+		bb_simple_perror_msg(dst);
+		close(in);
+		return -1;
+	}
+	n = bb_copyfd_eof(in, out);
+	close(in);
+	if (close(out) != 0 || n <= 0) {
+		bb_perror_msg("copying liveroot to %s", dst);
+		return -1;
+	}
+	return n;
+}
+
 /* Is the shutdown stage worth its RAM for this boot? */
 static int wanted(const struct lr_opts *o, const struct lr_source *src)
 {
@@ -62,8 +89,7 @@ int lr_install_shutdown(const struct lr_opts *o, const struct lr_source *src)
 		SD_DIR "/run/initramfs", SD_DIR "/oldroot", NULL
 	};
 	const char *const *d;
-	int in, out;
-	off_t n;
+	int n;
 
 	if (!wanted(o, src)) {
 		lr_debug("no shutdown stage (shutdown=yes installs it)");
@@ -72,23 +98,9 @@ int lr_install_shutdown(const struct lr_opts *o, const struct lr_source *src)
 	for (d = dirs; *d; d++)
 		if (lr_mkdir(*d) != 0)
 			return -1;
-	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
-		bb_simple_perror_msg("/proc/self/exe");
+	n = lr_copy_self(SD_DIR "/busybox");
+	if (n <= 0)
 		return -1;
-	}
-	out = open(SD_DIR "/busybox", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0755);
-	if (out < 0) {
-		bb_simple_perror_msg(SD_DIR "/busybox");
-		close(in);
-		return -1;
-	}
-	n = bb_copyfd_eof(in, out);
-	close(in);
-	if (close(out) != 0 || n <= 0) {
-		bb_simple_perror_msg("copying liveroot to " SD_DIR "/busybox");
-		return -1;
-	}
 	/* the script's interpreter, as seen from the new root and, once
 	 * systemd pivoted into SD_DIR, from there (a link to /busybox) */
 	if ((symlink("/busybox", SD_DIR "/run/initramfs/busybox") != 0 && errno != EEXIST)
@@ -291,6 +303,9 @@ static int release_below(const char *dir, int self)
 		/* dm-verity devices whose filesystem went: their loop devices,
 		 * and the files on the media those hold, go with them */
 		if (lr_dm_release(LR_VERITY_DM, 2 * LR_MAX_IMAGES))
+			progress = 1;
+		/* (toram=background's linear devices, below verity's) */
+		if (lr_dm_release(LR_BG_DM, LR_MAX_IMAGES))
 			progress = 1;
 		if (!left)
 			return 0;

@@ -42,14 +42,17 @@ int lr_mount_run(void)
 }
 
 /* The images, read-only on LR_DIR/layerN; *lower gets overlayfs's
- * lowerdir (top first).  Returns 0, -1. */
-static int mount_images(const struct lr_opts *o, const struct lr_source *src, char **lower)
+ * lowerdir (top first); those over a linear device (toram=background)
+ * stay open in bg[], *nbg of them.  Returns 0, -1. */
+static int mount_images(const struct lr_opts *o, const struct lr_source *src, char **lower,
+		struct lr_image *bg, unsigned *nbg)
 {
 	struct lr_image img[LR_MAX_IMAGES];
 	unsigned i;
 	int n, rc;
 
 	*lower = NULL;
+	*nbg = 0;
 	n = lr_prepare_images(o, src, img);
 	if (n < 0)
 		return -1;
@@ -59,9 +62,13 @@ static int mount_images(const struct lr_opts *o, const struct lr_source *src, ch
 		char *l, *root;
 
 		rc = lr_mount_image(&img[i], target, &root);
-		close(img[i].fd);
-		free(img[i].path);
 		free(target);
+		if (rc == 0 && img[i].bg[0]) {
+			bg[(*nbg)++] = img[i];
+		} else {
+			close(img[i].fd);
+			free(img[i].path);
+		}
 		if (rc != 0)
 			return -1;
 		/* overlayfs lists the top layer first; image= lists the bottom first */
@@ -97,14 +104,16 @@ static int mount_overlay(const char *lower, const struct lr_rw *rw)
 	return rc;
 }
 
-/* images -> writable layer -> overlay on LR_NEWROOT */
-int lr_mount_stack(const struct lr_opts *o, const struct lr_source *src)
+/* images -> writable layer -> overlay on LR_NEWROOT; the images for
+ * toram=background in bg[] (LR_MAX_IMAGES room), *nbg of them */
+int lr_mount_stack(const struct lr_opts *o, const struct lr_source *src,
+		struct lr_image *bg, unsigned *nbg)
 {
 	char *lower;
 	struct lr_rw rw;
 	int rc;
 
-	rc = mount_images(o, src, &lower);
+	rc = mount_images(o, src, &lower, bg, nbg);
 	if (rc == 0)
 		rc = lr_mount_rw(o, src, &rw);
 	if (rc == 0 && rw.lower) {

@@ -907,7 +907,7 @@ static void NORETURN exec_init(int cfd, const char *init, char **init_argv)
  * the pivot (4), the wipe (5), the exec (6).  committed(arg) runs once
  * every check passed.  Returns -1 (said; nothing deleted) or never. */
 int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
-		const char *console, unsigned flags, void (*committed)(const char *), const char *arg)
+		const char *console, unsigned flags, void (*committed)(void *), void *arg)
 {
 	struct plan pl;
 	char *newroot;
@@ -949,7 +949,8 @@ int lr_switch_root(const char *newroot_arg, const char *init, char **init_argv,
 		return 0;
 	}
 
-	/* every check passed: what the caller does then (nbd=: no more boot timeout) */
+	/* every check passed: what the caller does then (nbd=: no more boot
+	 * timeout; toram=background: the copier starts) */
 	if (committed)
 		committed(arg);
 
