@@ -40,12 +40,12 @@ static char **copier_argv(const char *bin, const struct lr_opts *o, const struct
 	const char *ro = lr_media_ro_dev();
 	unsigned i, k = 0;
 
-	argv[k++] = (char *)bin;
+	argv[k++] = (char *)"busybox";  /* (the file may be named otherwise) */
 	argv[k++] = (char *)"liveroot";
 	argv[k++] = (char *)"background";
 	argv[k++] = xasprintf("%d", done);
 	argv[k++] = xasprintf("%d", ready);
-	argv[k++] = xasprintf("%u", o->flags & LR_EJECT);
+	argv[k++] = xasprintf("%u", !!(o->flags & LR_EJECT));
 	argv[k++] = xstrdup(ro ? ro : "-");
 	argv[k++] = xstrdup(src->dev ? src->dev : "-");
 	argv[k++] = xasprintf("%u", src->rw != 0);
@@ -59,7 +59,8 @@ static char **copier_argv(const char *bin, const struct lr_opts *o, const struct
 
 /* fork, exec BIN with ARGV; the child's fds in KEEP[] survive the exec.
  * Waits until the copier says it holds what it needs (READY).  0, -1. */
-static int bg_spawn(const char *bin, char **argv, const int *keep, unsigned nkeep, int *ready)
+static int bg_spawn(const char *bin, char **argv, const int *keep, unsigned nkeep, int *ready,
+		pid_t *pidp)
 {
 	struct pollfd pfd;
 	unsigned i;
@@ -72,7 +73,8 @@ static int bg_spawn(const char *bin, char **argv, const int *keep, unsigned nkee
 	}
 	if (pid == 0) {
 		for (i = 0; i < nkeep; i++)
-			fcntl(keep[i], F_SETFD, 0);
+			if (fcntl(keep[i], F_SETFD, 0) != 0)
+				_exit(127);
 		close(ready[0]);
 		execv(bin, argv);
 		bb_perror_msg("exec %s", bin);
@@ -84,6 +86,10 @@ static int bg_spawn(const char *bin, char **argv, const int *keep, unsigned nkee
 	i = poll(&pfd, 1, 10 * 1000) == 1 && read(ready[0], &c, 1) == 1;
 	close(ready[0]);
 	if (!i)
+		kill(pid, SIGKILL);  /* (never half set up) */
+	else
+		*pidp = pid;
+	if (!i)
 		lr_log("toram=background: the copier did not start: the system runs from the media, "
 				"which must stay in");
 	return i ? 0 : -1;
@@ -92,9 +98,10 @@ static int bg_spawn(const char *bin, char **argv, const int *keep, unsigned nkee
 /* Start copying IMG[] (open, over their linear devices) into RAM; they
  * are closed here.  Called once the switch is certain; PID 1 keeps the
  * write end of a pipe until it execs init: its end tells the copier that
- * the switch is done.  0: started; -1: the system stays on the media (said). */
+ * the switch is done (if the switch fails after all, the caller kills
+ * *PIDP).  0: started; -1: the system stays on the media (said). */
 int lr_background_start(const struct lr_opts *o, const struct lr_source *src,
-		struct lr_image *img, unsigned n)
+		struct lr_image *img, unsigned n, pid_t *pidp)
 {
 	unsigned long long mem[4], total = 0, avail;
 	int keep[LR_MAX_IMAGES + 2], done[2], ready[2], rc = -1;
@@ -104,8 +111,11 @@ int lr_background_start(const struct lr_opts *o, const struct lr_source *src,
 
 	for (i = 0; i < n; i++) {
 		struct stat st;
-		if (fstat(img[i].fd, &st) == 0)
-			total += st.st_size;
+		if (fstat(img[i].fd, &st) != 0) {
+			bb_perror_msg("%s", img[i].path);
+			goto out;
+		}
+		total += st.st_size;
 	}
 	lr_meminfo(mem);
 	avail = mem[0] * 1024;
@@ -122,8 +132,14 @@ int lr_background_start(const struct lr_opts *o, const struct lr_source *src,
 	}
 	if (lr_mount_ram(total + MiB, n) != 0)
 		goto out;
-	if (pipe2(done, O_CLOEXEC) != 0 || pipe2(ready, O_CLOEXEC) != 0) {
+	if (pipe2(done, O_CLOEXEC) != 0) {
 		bb_simple_perror_msg("pipe");
+		goto out;
+	}
+	if (pipe2(ready, O_CLOEXEC) != 0) {
+		bb_simple_perror_msg("pipe");
+		close(done[0]);
+		close(done[1]);
 		goto out;
 	}
 	argv = copier_argv(bin, o, src, img, n, done[0], ready[1]);
@@ -131,7 +147,7 @@ int lr_background_start(const struct lr_opts *o, const struct lr_source *src,
 		keep[i] = img[i].fd;
 	keep[n] = done[0];
 	keep[n + 1] = ready[1];
-	rc = bg_spawn(bin, argv, keep, n + 2, ready);
+	rc = bg_spawn(bin, argv, keep, n + 2, ready, pidp);
 	for (i = 3; argv[i]; i++)
 		free(argv[i]);
 	free(argv);
@@ -176,8 +192,9 @@ static unsigned long long mem_available(int fd)
 	return p ? strtoull(p + 13, NULL, 10) * 1024 : 0;
 }
 
-/* one image into RAM, hashed if asked; stops when RAM gets short */
-static int copy_one(struct bg_img *b, int memfd)
+/* one image into RAM, hashed if asked; stops when RAM gets short (LATER:
+ * the bytes of the images after this one) */
+static int copy_one(struct bg_img *b, int memfd, unsigned long long later)
 {
 	unsigned long long off = 0, avail, margin = lr_ram_margin();
 	struct lr_hash h;
@@ -209,10 +226,10 @@ static int copy_one(struct bg_img *b, int memfd)
 		posix_fadvise(b->in, off, n, POSIX_FADV_DONTNEED);
 		off += n;
 		avail = mem_available(memfd);
-		if (off < b->size && avail < b->size - off + margin) {
+		if (avail < b->size - off + later + margin) {
 			lr_log("toram=background: RAM got short while copying %s (MemAvailable %llu MiB, "
 					"%llu MiB still to copy, %llu MiB must stay free)", b->file, avail / MiB,
-					(b->size - off) / MiB, margin / MiB);
+					(b->size - off + later) / MiB, margin / MiB);
 			goto out;
 		}
 	}
@@ -226,19 +243,18 @@ static int copy_one(struct bg_img *b, int memfd)
 	return rc;
 }
 
-/* NAME:SECTORS:... into b (in place; pointers into s) */
+/* FD:NAME:SECTORS:BSZ:BITS:WANT:FILE into b (in place; pointers into s;
+ * FILE, last, may hold ':') */
 static int parse_img(char *s, struct bg_img *b)
 {
 	char *f[7];
 	unsigned i;
 
 	for (i = 0; i < 7; i++) {
-		f[i] = strsep(&s, ":");
+		f[i] = i < 6 ? strsep(&s, ":") : s;
 		if (!f[i] || !*f[i])
 			return -1;
 	}
-	if (s)
-		return -1;
 	b->in = xatoi_positive(f[0]);
 	b->name = f[1];
 	b->sectors = xatoull(f[2]);
@@ -250,7 +266,7 @@ static int parse_img(char *s, struct bg_img *b)
 }
 
 /* the linear device NAME onto a loop device over its copy */
-static int swap_to_ram(struct bg_img *b, unsigned i)
+static int swap_to_ram(struct bg_img *b, unsigned i, int ramfd)
 {
 	char path[PATH_MAX], dev[32], params[32];
 	unsigned long long bytes;
@@ -258,7 +274,7 @@ static int swap_to_ram(struct bg_img *b, unsigned i)
 	int fd, lfd, dio, rc = -1;
 
 	snprintf(path, sizeof(path), LR_RAM "/%u-%s", i, b->file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(ramfd, bb_basename(path), O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		lr_log("toram=background: %s: %s", path, strerror(errno));
 		return -1;
@@ -267,12 +283,20 @@ static int swap_to_ram(struct bg_img *b, unsigned i)
 	close(fd);
 	if (lfd < 0)
 		return -1;
-	if (ioctl(lfd, BLKGETSIZE64, &bytes) != 0 || fstat(lfd, &st) != 0 || bytes >> 9 != b->sectors) {
+	if (ioctl(lfd, BLKGETSIZE64, &bytes) != 0 || fstat(lfd, &st) != 0) {
+		lr_log("toram=background: %s: %s", dev, strerror(errno));
+		goto out;
+	}
+	if (bytes >> 9 != b->sectors) {
 		lr_log("toram=background: %s over %s is not the size of %s", dev, path, b->name);
 		goto out;
 	}
 	snprintf(params, sizeof(params), "%u:%u 0", major(st.st_rdev), minor(st.st_rdev));
+	/* no signal between suspend and resume: a device left suspended
+	 * would stop every read of the root (SIGKILL aside: see main) */
+	sigprocmask_allsigs(SIG_BLOCK);
 	rc = lr_dm_reload(b->name, "linear", b->sectors, params, 1);
+	sigprocmask_allsigs(SIG_UNBLOCK);
 	if (rc == 0)
 		lr_log("toram=background: %s now reads %s (%s)", b->name, path, dev);
  out:
@@ -281,31 +305,62 @@ static int swap_to_ram(struct bg_img *b, unsigned i)
 	return rc;
 }
 
-/* the media no longer needed: unmounted (a few tries: the media's loop
- * devices go as their last user lets go), ejected if asked */
-static void release(const char *rodev, const char *mediadev, int eject, int keep, int iso)
+static int umount_tries(const char *dir)
 {
 	unsigned tries;
 
-	if (iso && umount2(LR_ISO, 0) != 0)
-		bb_simple_perror_msg("warning: can't unmount " LR_ISO);
-	if (keep) {
-		lr_log("toram=background: the media holds the persistent layer: it stays mounted");
-		return;
-	}
-	for (tries = 0; umount2(LR_MEDIA, 0) != 0; tries++) {
+	for (tries = 0; umount2(dir, 0) != 0; tries++) {
 		if (errno != EBUSY || tries == 20) {
-			lr_log("toram=background: the images are in RAM, but the media can't be "
-					"released (" LR_MEDIA ": %s): leave it in", strerror(errno));
-			return;
+			lr_log("toram=background: the images are in RAM, but %s can't be unmounted "
+					"(%s): the media must stay in", dir, strerror(errno));
+			return -1;
 		}
 		msleep(100);
 	}
+	return 0;
+}
+
+/* the media no longer needed: unmounted (a few tries: the media's loop
+ * devices go as their last user lets go), said removable only when
+ * nothing else uses its disk, ejected if asked */
+static void release(const char *rodev, const char *mediadev, int eject, int keep, int iso)
+{
+	char what[PATH_MAX];
+
+	if (iso && umount_tries(LR_ISO) != 0)
+		return;
+	if (keep) {
+		lr_log("toram=background: the images are in RAM; the media holds the persistent "
+				"layer: it stays mounted");
+		return;
+	}
+	if (umount_tries(LR_MEDIA) != 0)
+		return;
 	lr_media_set_ro_dev(strcmp(rodev, "-") ? rodev : NULL);
-	lr_release_media();  /* (its read-only flag; the mount is gone already) */
+	lr_release_media();  /* (unmounted already: its read-only flag goes) */
+	if (is_prefixed_with(mediadev, "/dev/nbd")) {
+		lr_log("toram=background: released the media %s: the server is not read from any "
+				"more", mediadev);
+		return;
+	}
+	if (lr_disk_in_use(mediadev, what, sizeof(what))) {
+		lr_log("toram=background: released the media %s, but its disk is still in use (%s): "
+				"leave it in", mediadev, what);
+		return;
+	}
 	lr_log("toram=background: released the media %s: it can be removed now", mediadev);
 	if (eject)
 		lr_eject(mediadev);
+}
+
+static void write_oom_adj(void)
+{
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, "-1000", 5) != 5)
+		lr_debug("background: oom_score_adj: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
 }
 
 /* after a failure: the copies go, the system stays on the media */
@@ -316,7 +371,8 @@ static void give_up(struct bg_img *b, unsigned n, int ramfd, int rooted)
 	for (i = 0; i < n; i++) {
 		char name[NAME_MAX + 16];
 		snprintf(name, sizeof(name), "%u-%s", i, b[i].file);
-		unlinkat(ramfd, name, 0);
+		if (unlinkat(ramfd, name, 0) != 0 && errno != ENOENT)
+			lr_log("toram=background: %s/%s: %s", LR_RAM, name, strerror(errno));
 	}
 	if (rooted)
 		umount2(LR_RAM, MNT_DETACH);
@@ -339,7 +395,7 @@ static int bg_setup(char **argv, struct bg_img *b, unsigned *n, int *fds)
 			return -1;
 		}
 		if (fstat(b[i].in, &st) != 0 || !S_ISREG(st.st_mode) || (unsigned long long)st.st_size >> 9 != b[i].sectors) {
-			bb_error_msg("background: image %u is not what was mounted", i);
+			bb_error_msg("background: image %u is not the size that was mounted", i);
 			return -1;
 		}
 		b[i].size = st.st_size;
@@ -383,20 +439,34 @@ int lr_background_main(char **argv)
 	}
 	xwrite(ready, "1", 1);
 	close(ready);
+	/* its own session; the system's work first; never the OOM killer's
+	 * choice (it may hold the root's device suspended); best effort */
 	setsid();
-	setpriority(PRIO_PROCESS, 0, 10);
-	syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (2 << 13) | 7 /* best effort, lowest */);
+	if (setpriority(PRIO_PROCESS, 0, 10) != 0
+	 || syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (2 << 13) | 7 /* BE, lowest */) != 0
+	)
+		lr_debug("background: priorities: %s", strerror(errno));
+	write_oom_adj();
 	lr_log("toram=background: copying %u image(s) to " LR_RAM " while the system runs from "
 			"the media", n);
+	for (i = 0; i < n; i++)
+		total += b[i].size;
 	ok = 1;
-	for (i = 0; ok && i < n; i++)
-		ok = copy_one(&b[i], fds[2]) == 0 && close(b[i].out) == 0;
+	for (i = 0; ok && i < n; i++) {
+		total -= b[i].size;
+		ok = copy_one(&b[i], fds[2], total) == 0 && close(b[i].out) == 0;
+	}
 	/* the switch is done when PID 1 execs init (the pipe's end) */
 	while (read(done, &c, 1) > 0)
 		continue;
 	if (fchdir(fds[1]) != 0 || chroot(".") != 0 || chdir("/") != 0
-	 || stat("/", &r) != 0 || stat("/proc/1/root", &a) != 0 || a.st_dev != r.st_dev || a.st_ino != r.st_ino
+	 || stat("/", &r) != 0 || stat("/proc/1/root", &a) != 0
 	) {
+		lr_log("toram=background: into the new root: %s", strerror(errno));
+		give_up(b, n, fds[0], 0);
+		return EXIT_FAILURE;
+	}
+	if (a.st_dev != r.st_dev || a.st_ino != r.st_ino) {
 		lr_log("toram=background: the new root is not PID 1's root (no switch?)");
 		give_up(b, n, fds[0], 0);
 		return EXIT_FAILURE;
@@ -406,7 +476,7 @@ int lr_background_main(char **argv)
 		return EXIT_FAILURE;
 	}
 	for (i = 0; i < n; i++) {
-		if (swap_to_ram(&b[i], i) != 0) {
+		if (swap_to_ram(&b[i], i, fds[0]) != 0) {
 			/* those swapped read RAM (the same bytes); the rest, the media */
 			lr_log("toram=background: %s stays on the media, which must stay in", b[i].name);
 			return EXIT_FAILURE;

@@ -468,8 +468,8 @@ int lr_mount_image(struct lr_image *img, const char *target, char **root)
 		if (bg_map(img, dev, lfd, bdev, sizeof(bdev)) == 0)
 			mdev = bdev;
 		else {
-			lr_log("toram=background: no linear device for %s: it is read from the media "
-					"(make EXTRA_MODULES=dm)", img->path);
+			lr_log("toram=background: no linear device for %s (see above): it is read "
+					"from the media, not copied", img->path);
 			img->bg[0] = '\0';
 		}
 	}

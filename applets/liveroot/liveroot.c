@@ -141,6 +141,7 @@ struct committed {
 	const struct lr_source *src;
 	struct lr_image bg[LR_MAX_IMAGES];  /* toram=background's images */
 	unsigned nbg;
+	pid_t copier;                       /* ... its copier, once started */
 };
 
 /* every check of the switch passed: nbd='s reads wait for the server
@@ -153,7 +154,7 @@ static void committed(void *arg)
 		IF_FEATURE_LIVEROOT_NET(lr_nbd_no_timeout(c->src->dev);)
 	}
 	if (c->nbg)
-		lr_background_start(c->o, c->src, c->bg, c->nbg);
+		lr_background_start(c->o, c->src, c->bg, c->nbg, &c->copier);
 	c->nbg = 0;
 }
 
@@ -272,5 +273,7 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	if (o->brk == BRK_PRESWITCH)
 		o->flags |= LR_BREAK;
 	lr_switch_root(LR_NEWROOT, o->init, init_argv, o->console, o->flags, committed, &c);
+	if (c.copier > 0)  /* (it waits for a switch that did not happen) */
+		kill(c.copier, SIGTERM);
 	lr_rescue("can't switch to the new root");
 }

@@ -281,6 +281,7 @@ int lr_release_media(void);
 const char *lr_media_ro_dev(void);
 void lr_media_set_ro_dev(const char *dev);
 int lr_eject(const char *dev);
+int lr_disk_in_use(const char *dev, char *what, size_t whatsz);
 int lr_list_images(const char *base, const struct lr_opts *o, char **names, int quiet);
 int lr_read_ext(int fd, unsigned long long size, struct lr_ext *e);
 int lr_check_ext(int fd, const char *what, unsigned long long size);
@@ -344,7 +345,7 @@ int lr_copy_self(const char *dst);
 
 /* background.c: toram=background */
 int lr_background_start(const struct lr_opts *o, const struct lr_source *src,
-		struct lr_image *img, unsigned n);
+		struct lr_image *img, unsigned n, pid_t *pid);
 int lr_background_main(char **argv);
 
 /* switch.c */

@@ -583,7 +583,6 @@ static int bdev_ro(const char *dev, int ro)
 	return changed;
 }
 
-/* Unmount the media; a device made read-only for it is writable again */
 /* the media device made read-only (toram=background hands it to the
  * copier, which releases the media) */
 const char *lr_media_ro_dev(void)
@@ -595,6 +594,108 @@ void lr_media_set_ro_dev(const char *dev)
 {
 	free(G.ro_dev);
 	G.ro_dev = dev ? xstrdup(dev) : NULL;
+}
+
+/* the disk DEV is on (DEV itself, or its parent): its /sys directory */
+static char *disk_dir(const char *dev)
+{
+	struct stat st;
+	char sys[48], *real, *part;
+
+	if (stat(dev, &st) != 0 || !S_ISBLK(st.st_mode))
+		return NULL;
+	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	real = xmalloc_realpath(sys);
+	if (!real)
+		return NULL;
+	part = concat_path_file(real, "partition");
+	if (access(part, F_OK) == 0)
+		*strrchr(real, '/') = '\0';
+	free(part);
+	return real;
+}
+
+/* something other than a partition's own files in a /sys/block/X directory */
+static int holder(const char *dir, const char *name, char *what, size_t whatsz)
+{
+	char *h = xasprintf("%s/holders", dir);
+	DIR *d = opendir(h);
+	struct dirent *de;
+	int n = 0;
+
+	while (d && !n && (de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.') {
+			snprintf(what, whatsz, "%s is held by %s", name, de->d_name);
+			n = 1;
+		}
+	if (d)
+		closedir(d);
+	free(h);
+	return n;
+}
+
+/* Does anything still use the disk DEV is on (it, or any partition): a
+ * mount, a loop device reading it, a holder (device-mapper, md)?  1 with
+ * what in WHAT, else 0.  (A released stick is said to be removable only
+ * when nothing is left on it: a persistent partition beside the media.) */
+int lr_disk_in_use(const char *dev, char *what, size_t whatsz)
+{
+	char *dir = disk_dir(dev), *info, *p, *line;
+	const char *disk;
+	struct dirent *de;
+	DIR *d;
+	int busy = 0;
+
+	if (!dir)
+		return 0;
+	disk = bb_basename(dir);
+	d = opendir(dir);
+	busy = holder(dir, disk, what, whatsz);
+	while (d && !busy && (de = readdir(d)) != NULL) {
+		char *sub = concat_path_file(dir, de->d_name), *part = concat_path_file(sub, "partition");
+		if (access(part, F_OK) == 0)
+			busy = holder(sub, de->d_name, what, whatsz);
+		free(part);
+		free(sub);
+	}
+	if (d)
+		closedir(d);
+	/* mounts: their device's /sys path lies in the disk's */
+	info = busy ? NULL : xmalloc_open_read_close("/proc/self/mountinfo", NULL);
+	for (p = info; !busy && p && (line = strsep(&p, "\n")) != NULL; ) {
+		struct lr_mnt m;
+		char sys[48], *real;
+
+		if (!line[0] || lr_mountinfo_line(line, &m) != 0 || m.major == 0)
+			continue;
+		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u", m.major, m.minor);
+		real = xmalloc_realpath(sys);
+		if (real && is_prefixed_with(real, dir) && (real[strlen(dir)] == '/' || !real[strlen(dir)])) {
+			snprintf(what, whatsz, "%s is mounted on %s", bb_basename(real), m.mp);
+			busy = 1;
+		}
+		free(real);
+	}
+	free(info);
+	/* loop devices reading it (an image mapped as an extent of the disk) */
+	d = busy ? NULL : opendir("/sys/block");
+	while (d && !busy && (de = readdir(d)) != NULL) {
+		char *bf = xasprintf("/sys/block/%s/loop/backing_file", de->d_name), file[PATH_MAX];
+		const char *b;
+		if (lr_read_small(bf, file, sizeof(file)) > 0) {
+			*strchrnul(file, '\n') = '\0';
+			b = bb_basename(file);
+			if (is_prefixed_with(file, "/dev/") && is_prefixed_with(b, disk)) {
+				snprintf(what, whatsz, "%s reads %s", de->d_name, file);
+				busy = 1;
+			}
+		}
+		free(bf);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return busy;
 }
 
 /* eject: open the tray of a released CD (not a stick: nothing to open) */
@@ -618,9 +719,11 @@ int lr_eject(const char *dev)
 	return 0;
 }
 
+/* Unmount the media (EINVAL: not mounted any more); a device made
+ * read-only for it is writable again */
 int lr_release_media(void)
 {
-	if (umount2(LR_MEDIA, 0) != 0 && umount2(LR_MEDIA, MNT_DETACH) != 0) {
+	if (umount2(LR_MEDIA, 0) != 0 && errno != EINVAL && umount2(LR_MEDIA, MNT_DETACH) != 0) {
 		bb_perror_msg("warning: can't release the media");
 		return -1;
 	}

@@ -71,7 +71,7 @@ void lr_log(const char *fmt, ...)
 	/* one write each: the copier (background.c) logs while PID 1 does */
 	line = xasprintf("liveroot: %s\n", s);
 	full_write(STDERR_FILENO, line, strlen(line));
-	log_write(line + 10);
+	log_write(line + sizeof("liveroot: ") - 1);
 	free(line);
 	free(s);
 }
