@@ -110,7 +110,7 @@ TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
 	debootstrap busybox-static ntfs-3g exfat-fuse ovmf gnuplot-nox nbd-server
 
 .PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo demo-debian iso check torture \
-	bench bench-iso bench-secureboot bench-verity bench-peers bench-net bench-i686 check-i686 medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot \
+	bench bench-iso bench-secureboot bench-verity bench-background bench-peers bench-net bench-i686 check-i686 medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot \
 	remaster check-remaster bench-remaster
 
 # toolchain stamps are kept, not deleted as intermediates
@@ -146,6 +146,7 @@ help:
 	@echo "  make bench-iso   make iso's defaults measured (bench/results/iso.md)"
 	@echo "  make bench-secureboot  make iso's RAM floor per firmware and Secure Boot chain"
 	@echo "  make bench-verity  time to init and read throughput: none, dm-verity, verify="
+	@echo "  make bench-background  time to multi-user and to the media's release: toram=no, yes, background"
 	@echo "  make bench-peers liveroot beside live-boot and dracut on one Debian root (bench/results/peers.md)"
 	@echo "  make bench-net   fetch= against wget, nbd= below the image's size (bench/results/net.md)"
 	@echo "  make remaster IN=their.iso [OUT=out/remastered.iso]  their live ISO (Debian Live,"
@@ -380,11 +381,12 @@ bench: x86-only all $(OUTDIR)/demo/live.iso
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) bench/iso
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) bench/secureboot
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/verity
+	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/background
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/net
 	$(MAKE) bench-i686
 	{ echo "# Benchmark results"; echo; echo "Regenerate with \`make bench\` (qemu TCG; figures vary by a few percent between runs)."; \
 	  echo; cat $(OUTDIR)/bench/table.md; echo; cat $(OUTDIR)/bench-stack/table.md; \
-	  for f in bench/results/peers.md bench/results/remaster.md bench/results/iso.md bench/results/secureboot.md bench/results/verity.md bench/results/net.md bench/results/i686.md bench/results/fuzz.md bench/results/mutate.md bench/results/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/results/RESULTS.md
+	  for f in bench/results/peers.md bench/results/remaster.md bench/results/iso.md bench/results/secureboot.md bench/results/verity.md bench/results/background.md bench/results/net.md bench/results/i686.md bench/results/fuzz.md bench/results/mutate.md bench/results/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/results/RESULTS.md
 	@echo "bench: wrote bench/results/RESULTS.md"
 
 # liveroot beside live-boot's and dracut's initramfs on one Debian root and
@@ -406,6 +408,11 @@ bench-secureboot: x86-only $(INITRAMFS) $(OUTDIR)/demo/live.iso
 # (bench/results/verity.md, part of bench/results/RESULTS.md)
 bench-verity: x86-only all $(OUTDIR)/demo/live.iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/verity
+
+# toram=background against toram=yes and no copy: time to multi-user and to
+# the media's release, the Debian systemd root (bench/results/background.md)
+bench-background: x86-only all
+	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/background
 
 # the i686 build's RAM floors on a Pentium II (bench/results/i686.md)
 bench-i686: x86-only check-i686

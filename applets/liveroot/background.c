@@ -167,10 +167,48 @@ int lr_background_start(const struct lr_opts *o, const struct lr_source *src,
 	return rc;
 }
 
+/* The way down (shutdown.c): a copier still at work lets go of the media
+ * first (SIGTERM; one in the middle of a swap finishes it).  How many. */
+static int is_copier(const char *pid)
+{
+	static const char me[] = "busybox\0liveroot\0background";
+	char path[32], buf[sizeof(me)];
+
+	snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
+	return open_read_close(path, buf, sizeof(buf)) == (ssize_t)sizeof(buf)
+		&& memcmp(buf, me, sizeof(me)) == 0;
+}
+
+unsigned lr_background_stop(void)
+{
+	struct dirent *de;
+	unsigned n = 0, tries;
+	DIR *d = opendir("/proc");
+
+	while (d && (de = readdir(d)) != NULL) {
+		if (!isdigit(de->d_name[0]) || !is_copier(de->d_name))
+			continue;
+		if (kill(xatoi_positive(de->d_name), SIGTERM) != 0) {
+			bb_perror_msg("stopping the copier (pid %s)", de->d_name);
+			continue;
+		}
+		/* (gone, or a zombie: its cmdline is empty) */
+		for (tries = 0; tries < 50 && is_copier(de->d_name); tries++)
+			msleep(100);
+		lr_log("stopped toram=background's copier (pid %s): its copy was not finished",
+				de->d_name);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 /* --- the copier --------------------------------------------------------------- */
 
 struct bg_img {
 	int in, out;            /* the image on the media; its copy */
+	int stat;               /* the linear device's /sys/block/dm-N/stat, or -1 */
 	char *name;             /* the linear device */
 	char *file;             /* the copy's name in LR_RAM */
 	unsigned long long sectors, size;
@@ -192,10 +230,46 @@ static unsigned long long mem_available(int fd)
 	return p ? strtoull(p + 13, NULL, 10) * 1024 : 0;
 }
 
-/* one image into RAM, hashed if asked; stops when RAM gets short (LATER:
- * the bytes of the images after this one) */
-static int copy_one(struct bg_img *b, int memfd, unsigned long long later)
+/* sectors the system read through the linear devices so far */
+static unsigned long long system_reads(const struct bg_img *b, unsigned n)
 {
+	unsigned long long sum = 0, v[3];
+	char buf[256];
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		ssize_t k = b[i].stat >= 0 ? pread(b[i].stat, buf, sizeof(buf) - 1, 0) : -1;
+		if (k > 0) {
+			buf[k] = '\0';
+			if (sscanf(buf, "%llu %llu %llu", &v[0], &v[1], &v[2]) == 3)
+				sum += v[2];
+		}
+	}
+	return sum;
+}
+
+/* The system first: while it reads the media (through the linear
+ * devices), wait, 50 ms at a time, up to a second per chunk */
+static void yield_to_system(const struct bg_img *all, unsigned n, unsigned long long *seen)
+{
+	unsigned k;
+
+	for (k = 0; k < 20; k++) {
+		unsigned long long now = system_reads(all, n);
+		if (now == *seen)
+			break;
+		*seen = now;
+		msleep(50);
+	}
+}
+
+/* one image into RAM, hashed if asked; stops when RAM gets short (LATER:
+ * the bytes of the images after this one); ALL[N]: every image (to see
+ * the system's reads) */
+static int copy_one(struct bg_img *b, int memfd, unsigned long long later,
+		const struct bg_img *all, unsigned n_all)
+{
+	unsigned long long seen = system_reads(all, n_all);
 	unsigned long long off = 0, avail, margin = lr_ram_margin();
 	struct lr_hash h;
 	uint8_t sum[64];
@@ -206,7 +280,10 @@ static int copy_one(struct bg_img *b, int memfd, unsigned long long later)
 		lr_hash_begin(&h, b->bits);
 	while (off < b->size) {
 		size_t want = MIN((unsigned long long)BG_CHUNK, b->size - off);
-		ssize_t n = pread(b->in, buf, want, off);
+		ssize_t n;
+
+		yield_to_system(all, n_all, &seen);
+		n = pread(b->in, buf, want, off);
 
 		if (n <= 0) {
 			if (n < 0)
@@ -380,6 +457,32 @@ static void give_up(struct bg_img *b, unsigned n, int ramfd, int rooted)
 			"must stay in");
 }
 
+/* /sys/block/dm-N/stat of the device-mapper device NAME, open, or -1 */
+static int dm_stat(const char *name)
+{
+	struct dirent *de;
+	DIR *d = opendir("/sys/block");
+	int fd = -1;
+
+	while (d && fd < 0 && (de = readdir(d)) != NULL) {
+		char path[64], have[128];
+
+		if (!is_prefixed_with(de->d_name, "dm-"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%.16s/dm/name", de->d_name);
+		if (lr_read_small(path, have, sizeof(have)) <= 0)
+			continue;
+		*strchrnul(have, '\n') = '\0';
+		if (strcmp(have, name) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%.16s/stat", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (d)
+		closedir(d);
+	return fd;
+}
+
 /* The copier's part before READY: everything it needs while the paths
  * still are where they were.  0, -1. */
 static int bg_setup(char **argv, struct bg_img *b, unsigned *n, int *fds)
@@ -399,6 +502,7 @@ static int bg_setup(char **argv, struct bg_img *b, unsigned *n, int *fds)
 			return -1;
 		}
 		b[i].size = st.st_size;
+		b[i].stat = dm_stat(b[i].name);
 		snprintf(name, sizeof(name), "%u-%s", i, b[i].file);
 		b[i].out = openat(fds[0], name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
 		if (b[i].out < 0) {
@@ -454,7 +558,7 @@ int lr_background_main(char **argv)
 	ok = 1;
 	for (i = 0; ok && i < n; i++) {
 		total -= b[i].size;
-		ok = copy_one(&b[i], fds[2], total) == 0 && close(b[i].out) == 0;
+		ok = copy_one(&b[i], fds[2], total, b, n) == 0 && close(b[i].out) == 0;
 	}
 	/* the switch is done when PID 1 execs init (the pipe's end) */
 	while (read(done, &c, 1) > 0)

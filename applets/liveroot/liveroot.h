@@ -347,6 +347,7 @@ int lr_copy_self(const char *dst);
 int lr_background_start(const struct lr_opts *o, const struct lr_source *src,
 		struct lr_image *img, unsigned n, pid_t *pid);
 int lr_background_main(char **argv);
+unsigned lr_background_stop(void);
 
 /* switch.c */
 int lr_switch_root(const char *newroot, const char *init, char **init_argv,

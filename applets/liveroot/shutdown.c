@@ -715,6 +715,7 @@ int lr_shutdown_main(char **argv)
 		return EXIT_SUCCESS;
 	}
 	sync();
+	lr_background_stop();  /* (systemd stopped it already) */
 	if (!pivoted && getpid() == 1 && self_pivot() == 0) {
 		restart_pivoted(argv[1]);
 		pivoted = 1; /* (exec failed: go on as we are) */

@@ -24,7 +24,7 @@ bgmedia() { # NAME PAD_MIB
 	# the pad's middle, in 512-byte sectors of the ISO
 	python3 -c "import sys; d=open(sys.argv[1],'rb').read(); p=open(sys.argv[2],'rb').read(); \
 o=d.find(p[len(p)//2:len(p)//2+4096]); print(o//512 if o>0 else -1)" "$M/$1.iso" "$M/bgr/bg/pad" >"$M/$1.sector"
-	rm -rf "$M/bgr" "$M/bgm"
+	rm -rf "$M/bgm" "$M/bgr/bg/pad"
 	[ "$(cat "$M/$1.sector")" -gt 0 ]
 }
 bgmedia bg 24 || { fail "a medium with a 28 MiB root image"; exit 0; }
@@ -93,7 +93,31 @@ fi
 # too little RAM for the copy: said, and the system runs from the media
 bgmedia big 120 || { fail "a medium with a 124 MiB root image"; exit 0; }
 BOOT_INITRD=$BI boot short -c "$M/big.iso" -m 128 -t 240 \
-	-a "liveroot.label=BGLIVE liveroot.toram=background lrtest.watch=/bg/blob:$(cat "$M/big.sum")" >/dev/null 2>&1
+	-a "liveroot.label=BGLIVE liveroot.toram=background lrtest.watch=/bg/blob:$(cat "$M/big.sum")" >/dev/null 2>&1 &
+# the system goes down while the copier is at work: the shutdown stage
+# stops it, then unmounts everything
+BOOT_INITRD=$BI boot down -c "$M/bg.iso" -T 3000000 -m 192 -t 240 \
+	-a "liveroot.label=BGLIVE liveroot.toram=background liveroot.shutdown=yes lrtest.shutdown=poweroff" \
+	>/dev/null 2>&1 &
+# a stick whose second partition holds the persistent layer: the media's
+# partition is released, the stick is not said to be removable
+if extra_initramfs dmext4 "dm ext4"; then
+	rm -rf "$M/st" && mkdir -p "$M/st/live" "$M/stp/rw" &&
+	mksquashfs "$M/bgr" "$M/st/live/root.sfs" -noappend -quiet -no-progress -all-root -noD >/dev/null 2>&1
+	rm -rf "$M/bgr"
+	vfat "$M/st" "$M/st1.img" BGSTICK 1234ABCD 40 && ext4 "$M/stp" "$M/st2.img" BGPERSIST 16 >/dev/null &&
+	rm -f "$M/stick.img" && truncate -s 60M "$M/stick.img" &&
+	printf 'start=1MiB,size=40MiB,type=c\nstart=41MiB,size=16MiB,type=83\n' | sfdisk -q "$M/stick.img" >/dev/null &&
+	dd if="$M/st1.img" of="$M/stick.img" bs=1M seek=1 conv=notrunc status=none &&
+	dd if="$M/st2.img" of="$M/stick.img" bs=1M seek=41 conv=notrunc status=none
+	rm -rf "$M/st" "$M/stp" "$M/st1.img" "$M/st2.img"
+	BOOT_INITRD=$M/initramfs-dmext4.img boot stick -u "$M/stick.img" -m 192 -t 240 \
+		-a "liveroot.label=BGSTICK liveroot.toram=background liveroot.rw=LABEL=BGPERSIST:/rw liveroot.eject \
+lrtest.watch=/bg/blob:$(cat "$M/big.sum")" >/dev/null 2>&1
+else
+	fail "initramfs with EXTRA_MODULES='dm ext4'"
+fi
+wait
 L=$TWORK/short.log
 if up short; then
 	has "too little RAM for the copy: said, and the system runs from the media" "$L" \
@@ -103,4 +127,23 @@ if up short; then
 else
 	fail "toram=background with too little RAM boots" "$(grep -aE 'liveroot:' "$L" | tail -4 | tr '\n' ' ')"
 fi
-rm -f "$M/bg.iso" "$M/big.iso"
+L=$TWORK/stick.log
+if up stick; then
+	has "a stick with the persistent layer on its second partition: the media's partition is released, but the stick is not said to be removable" "$L" \
+		"^R:bglog toram=background: liveroot-bg0 now reads /run/liveroot/ram/0-root.sfs" \
+		"^R:bglog toram=background: released the media /dev/sda1, but its disk is still in use \(sda2 is mounted on /run/liveroot/persist\): leave it in"
+	hasnt "... and nothing says it can be removed, nothing is ejected" "$L" "it can be removed now" "ejected"
+else
+	fail "toram=background from a stick with a persistent partition boots" "$(grep -aE 'liveroot:' "$L" | tail -4 | tr '\n' ' ')"
+fi
+L=$TWORK/down.log
+if up down; then
+	has "going down while the copier copies: the shutdown stage stops it, then unmounts the stack and the media" "$L" \
+		"^liveroot: stopped toram=background's copier \(pid [0-9]+\): its copy was not finished" \
+		"^liveroot: removed device-mapper liveroot-bg0" "^liveroot: unmounted /.liveroot/media \(/dev/sr0\)" \
+		"^liveroot: nothing is left mounted read-write: poweroff now"
+	hasnt "... and the copy never took over" "$L" "now reads /run/liveroot/ram"
+else
+	fail "toram=background, going down at once, boots" "$(grep -aE 'liveroot:' "$L" | tail -4 | tr '\n' ' ')"
+fi
+rm -rf "$M/bg.iso" "$M/big.iso" "$M/stick.img" "$M/bgr"
