@@ -195,8 +195,12 @@ unsigned lr_background_stop(void)
 		/* (gone, or a zombie: its cmdline is empty) */
 		for (tries = 0; tries < 50 && is_copier(de->d_name); tries++)
 			msleep(100);
-		lr_log("stopped toram=background's copier (pid %s): its copy was not finished",
-				de->d_name);
+		if (is_copier(de->d_name)) {
+			lr_log("toram=background's copier (pid %s) did not stop within 5 s: the media "
+					"may stay in use", de->d_name);
+			continue;
+		}
+		lr_log("stopped toram=background's copier (pid %s) before it was done", de->d_name);
 		n++;
 	}
 	if (d)
@@ -403,6 +407,8 @@ static int umount_tries(const char *dir)
 static void release(const char *rodev, const char *mediadev, int eject, int keep, int iso)
 {
 	char what[PATH_MAX];
+	unsigned tries;
+	int busy;
 
 	if (iso && umount_tries(LR_ISO) != 0)
 		return;
@@ -420,9 +426,13 @@ static void release(const char *rodev, const char *mediadev, int eject, int keep
 				"more", mediadev);
 		return;
 	}
-	if (lr_disk_in_use(mediadev, what, sizeof(what))) {
-		lr_log("toram=background: released the media %s, but its disk is still in use (%s): "
-				"leave it in", mediadev, what);
+	/* (the replaced loop devices may take a moment to go) */
+	for (tries = 0; (busy = lr_disk_in_use(mediadev, what, sizeof(what))) > 0 && tries < 20; tries++)
+		msleep(100);
+	if (busy) {
+		lr_log("toram=background: released the media %s, but %s (%s): leave it in", mediadev,
+				busy > 0 ? "its disk is still in use" : "whether its disk is free is not known",
+				what);
 		return;
 	}
 	lr_log("toram=background: released the media %s: it can be removed now", mediadev);
@@ -441,17 +451,17 @@ static void write_oom_adj(void)
 }
 
 /* after a failure: the copies go, the system stays on the media */
-static void give_up(struct bg_img *b, unsigned n, int ramfd, int rooted)
+static void give_up(struct bg_img *b, unsigned from, unsigned n, int ramfd, int rooted)
 {
 	unsigned i;
 
-	for (i = 0; i < n; i++) {
+	for (i = from; i < n; i++) {
 		char name[NAME_MAX + 16];
 		snprintf(name, sizeof(name), "%u-%s", i, b[i].file);
 		if (unlinkat(ramfd, name, 0) != 0 && errno != ENOENT)
 			lr_log("toram=background: %s/%s: %s", LR_RAM, name, strerror(errno));
 	}
-	if (rooted)
+	if (rooted && !from)
 		umount2(LR_RAM, MNT_DETACH);
 	lr_log("toram=background: stopped; the system keeps running from the media, which "
 			"must stay in");
@@ -503,6 +513,9 @@ static int bg_setup(char **argv, struct bg_img *b, unsigned *n, int *fds)
 		}
 		b[i].size = st.st_size;
 		b[i].stat = dm_stat(b[i].name);
+		if (b[i].stat < 0)
+			lr_debug("background: no stat of %s: the copy won't wait for the system's reads",
+					b[i].name);
 		snprintf(name, sizeof(name), "%u-%s", i, b[i].file);
 		b[i].out = openat(fds[0], name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
 		if (b[i].out < 0) {
@@ -567,22 +580,24 @@ int lr_background_main(char **argv)
 	 || stat("/", &r) != 0 || stat("/proc/1/root", &a) != 0
 	) {
 		lr_log("toram=background: into the new root: %s", strerror(errno));
-		give_up(b, n, fds[0], 0);
+		give_up(b, 0, n, fds[0], 0);
 		return EXIT_FAILURE;
 	}
 	if (a.st_dev != r.st_dev || a.st_ino != r.st_ino) {
 		lr_log("toram=background: the new root is not PID 1's root (no switch?)");
-		give_up(b, n, fds[0], 0);
+		give_up(b, 0, n, fds[0], 0);
 		return EXIT_FAILURE;
 	}
 	if (!ok) {
-		give_up(b, n, fds[0], 1);
+		give_up(b, 0, n, fds[0], 1);
 		return EXIT_FAILURE;
 	}
 	for (i = 0; i < n; i++) {
 		if (swap_to_ram(&b[i], i, fds[0]) != 0) {
-			/* those swapped read RAM (the same bytes); the rest, the media */
+			/* those swapped read RAM (the same bytes); the rest, the
+			 * media: their copies go */
 			lr_log("toram=background: %s stays on the media, which must stay in", b[i].name);
+			give_up(b, i, n, fds[0], 0);
 			return EXIT_FAILURE;
 		}
 		close(b[i].in);

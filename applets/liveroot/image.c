@@ -543,6 +543,7 @@ static int copy_to_ram(const struct lr_opts *o, struct lr_image *img, unsigned n
 	unsigned long long size[LR_MAX_IMAGES];
 	unsigned i;
 
+	memset(copies, 0, sizeof(copies));  /* (no toram=background name, no hash) */
 	lr_meminfo(mem);
 	avail = mem[0] * 1024;  /* MemAvailable */
 	for (i = 0; i < n; i++) {

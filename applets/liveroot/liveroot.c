@@ -120,6 +120,7 @@
 
 #include "libbb.h"
 #include "liveroot.h"
+#include <sys/mount.h>
 
 static void stage_break(unsigned brk, unsigned at, const char *name)
 {
@@ -273,7 +274,9 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	if (o->brk == BRK_PRESWITCH)
 		o->flags |= LR_BREAK;
 	lr_switch_root(LR_NEWROOT, o->init, init_argv, o->console, o->flags, committed, &c);
-	if (c.copier > 0)  /* (it waits for a switch that did not happen) */
+	if (c.copier > 0) {  /* (it waits for a switch that did not happen) */
 		kill(c.copier, SIGTERM);
+		umount2(LR_RAM, MNT_DETACH);
+	}
 	lr_rescue("can't switch to the new root");
 }

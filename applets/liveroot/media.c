@@ -634,23 +634,111 @@ static int holder(const char *dir, const char *name, char *what, size_t whatsz)
 	return n;
 }
 
-/* Does anything still use the disk DEV is on (it, or any partition): a
- * mount, a loop device reading it, a holder (device-mapper, md)?  1 with
- * what in WHAT, else 0.  (A released stick is said to be removable only
- * when nothing is left on it: a persistent partition beside the media.) */
-int lr_disk_in_use(const char *dev, char *what, size_t whatsz)
+/* the name of the block device RDEV if it lies on the disk whose /sys
+ * directory is DIR (the disk or one of its partitions), else NULL */
+static char *on_disk(const char *dir, dev_t rdev)
 {
-	char *dir = disk_dir(dev), *info, *p, *line;
-	const char *disk;
-	struct dirent *de;
-	DIR *d;
+	char sys[48], *real;
+	size_t n = strlen(dir);
+
+	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u", major(rdev), minor(rdev));
+	real = xmalloc_realpath(sys);
+	if (real && strncmp(real, dir, n) == 0 && (real[n] == '/' || !real[n])) {
+		char *name = xstrdup(bb_basename(real));
+		free(real);
+		return name;
+	}
+	free(real);
+	return NULL;
+}
+
+/* PATH names a block device on DIR's disk: its name, else NULL */
+static char *path_on_disk(const char *dir, const char *path)
+{
+	struct stat st;
+
+	if (!is_prefixed_with(path, "/dev/") || stat(path, &st) != 0 || !S_ISBLK(st.st_mode))
+		return NULL;
+	return on_disk(dir, st.st_rdev);
+}
+
+/* a mount (btrfs shows major 0: its source then), or a swap area on DIR's disk */
+static int mount_or_swap_on(const char *dir, char *what, size_t whatsz)
+{
+	char *info = xmalloc_open_read_close("/proc/self/mountinfo", NULL), *p, *line, *name;
 	int busy = 0;
 
-	if (!dir)
-		return 0;
-	disk = bb_basename(dir);
+	for (p = info; !busy && p && (line = strsep(&p, "\n")) != NULL; ) {
+		struct lr_mnt m;
+
+		if (!line[0] || lr_mountinfo_line(line, &m) != 0)
+			continue;
+		name = m.major ? on_disk(dir, makedev(m.major, m.minor)) : path_on_disk(dir, m.source);
+		if (name) {
+			snprintf(what, whatsz, "%s is mounted on %s", name, m.mp);
+			busy = 1;
+		}
+		free(name);
+	}
+	free(info);
+	info = busy ? NULL : xmalloc_open_read_close("/proc/swaps", NULL);
+	for (p = info; !busy && p && (line = strsep(&p, "\n")) != NULL; ) {
+		*strchrnul(line, ' ') = '\0';
+		name = path_on_disk(dir, line);
+		if (name) {
+			snprintf(what, whatsz, "%s is a swap area", name);
+			busy = 1;
+		}
+		free(name);
+	}
+	free(info);
+	return busy;
+}
+
+/* a loop device reading DIR's disk (an image mapped as an extent of it) */
+static int loop_on(const char *dir, char *what, size_t whatsz)
+{
+	DIR *d = opendir("/sys/block");
+	struct dirent *de;
+	int busy = 0;
+
+	while (d && !busy && (de = readdir(d)) != NULL) {
+		char *bf = xasprintf("/sys/block/%s/loop/backing_file", de->d_name), file[PATH_MAX], *name;
+
+		if (lr_read_small(bf, file, sizeof(file)) > 0) {
+			*strchrnul(file, '\n') = '\0';
+			name = path_on_disk(dir, file);
+			if (name) {
+				snprintf(what, whatsz, "%s reads %s", de->d_name, file);
+				busy = 1;
+			}
+			free(name);
+		}
+		free(bf);
+	}
+	if (d)
+		closedir(d);
+	return busy;
+}
+
+/* Does anything still use the disk DEV is on (it, or any partition): a
+ * mount, a swap area, a loop device reading it, a holder (device-mapper,
+ * md)?  1 with what in WHAT; 0; -1: DEV can't be looked at (not known to
+ * be free).  (A released stick is said to be removable only when nothing
+ * is left on it: a persistent partition beside the media.) */
+int lr_disk_in_use(const char *dev, char *what, size_t whatsz)
+{
+	char *dir = disk_dir(dev);
+	struct dirent *de;
+	DIR *d;
+	int busy;
+
+	if (!dir) {
+		snprintf(what, whatsz, "%s can't be looked at", dev);
+		return -1;
+	}
 	d = opendir(dir);
-	busy = holder(dir, disk, what, whatsz);
+	busy = holder(dir, bb_basename(dir), what, whatsz);
 	while (d && !busy && (de = readdir(d)) != NULL) {
 		char *sub = concat_path_file(dir, de->d_name), *part = concat_path_file(sub, "partition");
 		if (access(part, F_OK) == 0)
@@ -660,40 +748,8 @@ int lr_disk_in_use(const char *dev, char *what, size_t whatsz)
 	}
 	if (d)
 		closedir(d);
-	/* mounts: their device's /sys path lies in the disk's */
-	info = busy ? NULL : xmalloc_open_read_close("/proc/self/mountinfo", NULL);
-	for (p = info; !busy && p && (line = strsep(&p, "\n")) != NULL; ) {
-		struct lr_mnt m;
-		char sys[48], *real;
-
-		if (!line[0] || lr_mountinfo_line(line, &m) != 0 || m.major == 0)
-			continue;
-		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u", m.major, m.minor);
-		real = xmalloc_realpath(sys);
-		if (real && is_prefixed_with(real, dir) && (real[strlen(dir)] == '/' || !real[strlen(dir)])) {
-			snprintf(what, whatsz, "%s is mounted on %s", bb_basename(real), m.mp);
-			busy = 1;
-		}
-		free(real);
-	}
-	free(info);
-	/* loop devices reading it (an image mapped as an extent of the disk) */
-	d = busy ? NULL : opendir("/sys/block");
-	while (d && !busy && (de = readdir(d)) != NULL) {
-		char *bf = xasprintf("/sys/block/%s/loop/backing_file", de->d_name), file[PATH_MAX];
-		const char *b;
-		if (lr_read_small(bf, file, sizeof(file)) > 0) {
-			*strchrnul(file, '\n') = '\0';
-			b = bb_basename(file);
-			if (is_prefixed_with(file, "/dev/") && is_prefixed_with(b, disk)) {
-				snprintf(what, whatsz, "%s reads %s", de->d_name, file);
-				busy = 1;
-			}
-		}
-		free(bf);
-	}
-	if (d)
-		closedir(d);
+	if (!busy)
+		busy = mount_or_swap_on(dir, what, whatsz) || loop_on(dir, what, whatsz);
 	free(dir);
 	return busy;
 }

@@ -139,7 +139,7 @@ fi
 L=$TWORK/down.log
 if up down; then
 	has "going down while the copier copies: the shutdown stage stops it, then unmounts the stack and the media" "$L" \
-		"^liveroot: stopped toram=background's copier \(pid [0-9]+\): its copy was not finished" \
+		"^liveroot: stopped toram=background's copier \(pid [0-9]+\) before it was done" \
 		"^liveroot: removed device-mapper liveroot-bg0" "^liveroot: unmounted /.liveroot/media \(/dev/sr0\)" \
 		"^liveroot: nothing is left mounted read-write: poweroff now"
 	hasnt "... and the copy never took over" "$L" "now reads /run/liveroot/ram"
