@@ -402,14 +402,10 @@ static int umount_tries(const char *dir)
 }
 
 /* the media no longer needed: unmounted (a few tries: the media's loop
- * devices go as their last user lets go), said removable only when
- * nothing else uses its disk, ejected if asked */
+ * devices go as their last user lets go), then media.c says whether it
+ * can be taken out */
 static void release(const char *rodev, const char *mediadev, int eject, int keep, int iso)
 {
-	char what[PATH_MAX];
-	unsigned tries;
-	int busy;
-
 	if (iso && umount_tries(LR_ISO) != 0)
 		return;
 	if (keep) {
@@ -421,23 +417,7 @@ static void release(const char *rodev, const char *mediadev, int eject, int keep
 		return;
 	lr_media_set_ro_dev(strcmp(rodev, "-") ? rodev : NULL);
 	lr_release_media();  /* (unmounted already: its read-only flag goes) */
-	if (is_prefixed_with(mediadev, "/dev/nbd")) {
-		lr_log("toram=background: released the media %s: the server is not read from any "
-				"more", mediadev);
-		return;
-	}
-	/* (the replaced loop devices may take a moment to go) */
-	for (tries = 0; (busy = lr_disk_in_use(mediadev, what, sizeof(what))) > 0 && tries < 20; tries++)
-		msleep(100);
-	if (busy) {
-		lr_log("toram=background: released the media %s, but %s (%s): leave it in", mediadev,
-				busy > 0 ? "its disk is still in use" : "whether its disk is free is not known",
-				what);
-		return;
-	}
-	lr_log("toram=background: released the media %s: it can be removed now", mediadev);
-	if (eject)
-		lr_eject(mediadev);
+	lr_media_released("toram=background: ", mediadev, eject);
 }
 
 static void write_oom_adj(void)

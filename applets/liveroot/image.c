@@ -678,7 +678,7 @@ static int mount_iso_file(const char *iso)
 /* toram=: copy the images to RAM and release the media, or (not enough
  * RAM) boot from it.  Returns 0, -1. */
 static int media_to_ram(const struct lr_opts *o, const struct lr_source *src,
-		struct lr_image *img, unsigned n)
+		struct lr_image *img, unsigned n, int *released)
 {
 	int rc;
 
@@ -702,11 +702,8 @@ static int media_to_ram(const struct lr_opts *o, const struct lr_source *src,
 			umount2(LR_ISO, 0);
 		if (src->rw)
 			lr_log("the media holds the persistent layer: it stays mounted");
-		else if (lr_release_media() == 0) {
-			lr_log("released the media (it can be removed now)");
-			if (o->flags & LR_EJECT)
-				lr_eject(src->dev);
-		}
+		else if (lr_release_media() == 0)
+			*released = 1;  /* (whether it can be taken out: once the layers are up) */
 	}
 	/* rc > 0: not enough RAM, use the media */
 	return 0;
@@ -767,13 +764,15 @@ static int media_images(const struct lr_opts *o, const struct lr_source *src,
 }
 
 /* The images to mount, from the source: img[] gets them (LR_MAX_IMAGES
- * room), copied to RAM if asked.  Returns how many, or -1. */
+ * room), copied to RAM if asked; *released: the media was unmounted then.
+ * Returns how many, or -1. */
 int lr_prepare_images(const struct lr_opts *o, const struct lr_source *src,
-		struct lr_image *img)
+		struct lr_image *img, int *released)
 {
 	unsigned i;
 	int n;
 
+	*released = 0;
 	memset(img, 0, sizeof(img[0]) * LR_MAX_IMAGES);
 	for (i = 0; i < LR_MAX_IMAGES; i++)
 		img[i].fd = -1;
@@ -793,7 +792,7 @@ int lr_prepare_images(const struct lr_opts *o, const struct lr_source *src,
 			img[i].roothash = o->verity_hashes[i];
 	}
 	if (n >= 0 && src->kind != LR_SRC_FETCHED && src->kind != LR_SRC_NBD_IMAGE
-	 && o->toram != TORAM_NO && media_to_ram(o, src, img, n) != 0)
+	 && o->toram != TORAM_NO && media_to_ram(o, src, img, n, released) != 0)
 		return -1;
 	return n;
 }

@@ -754,6 +754,38 @@ int lr_disk_in_use(const char *dev, char *what, size_t whatsz)
 	return busy;
 }
 
+/* The media is released (unmounted): is it free to be taken out?  Said
+ * only when nothing else uses its disk (a persistent partition beside it,
+ * a swap area: ask once every layer is mounted); the replaced loop devices
+ * of toram=background may take a moment to go.  A CD is ejected if asked.
+ * WHO begins the messages ("" or "toram=background: "). */
+void lr_media_released(const char *who, const char *dev, int eject)
+{
+	char what[PATH_MAX];
+	unsigned tries;
+	int busy;
+
+	if (dev && is_prefixed_with(dev, "/dev/nbd")) {
+		lr_log("%sreleased the media %s: the server is not read from any more", who, dev);
+		return;
+	}
+	if (!dev) {
+		lr_log("%sreleased the media (its device is not known: leave it in)", who);
+		return;
+	}
+	for (tries = 0; (busy = lr_disk_in_use(dev, what, sizeof(what))) > 0 && tries < 20; tries++)
+		msleep(100);
+	if (busy) {
+		lr_log("%sreleased the media %s, but %s (%s): leave it in", who, dev,
+				busy > 0 ? "its disk is still in use" : "whether its disk is free is not known",
+				what);
+		return;
+	}
+	lr_log("%sreleased the media %s: it can be removed now", who, dev);
+	if (eject)
+		lr_eject(dev);
+}
+
 /* eject: open the tray of a released CD (not a stick: nothing to open) */
 int lr_eject(const char *dev)
 {

@@ -43,9 +43,10 @@ int lr_mount_run(void)
 
 /* The images, read-only on LR_DIR/layerN; *lower gets overlayfs's
  * lowerdir (top first); those over a linear device (toram=background)
- * stay open in bg[], *nbg of them.  Returns 0, -1. */
+ * stay open in bg[], *nbg of them; *released: toram=yes let the media go.
+ * Returns 0, -1. */
 static int mount_images(const struct lr_opts *o, const struct lr_source *src, char **lower,
-		struct lr_image *bg, unsigned *nbg)
+		struct lr_image *bg, unsigned *nbg, int *released)
 {
 	struct lr_image img[LR_MAX_IMAGES];
 	unsigned i;
@@ -53,7 +54,7 @@ static int mount_images(const struct lr_opts *o, const struct lr_source *src, ch
 
 	*lower = NULL;
 	*nbg = 0;
-	n = lr_prepare_images(o, src, img);
+	n = lr_prepare_images(o, src, img, released);
 	if (n < 0)
 		return -1;
 	lr_memlog("images");
@@ -111,9 +112,9 @@ int lr_mount_stack(const struct lr_opts *o, const struct lr_source *src,
 {
 	char *lower;
 	struct lr_rw rw;
-	int rc;
+	int rc, released;
 
-	rc = mount_images(o, src, &lower, bg, nbg);
+	rc = mount_images(o, src, &lower, bg, nbg, &released);
 	if (rc == 0)
 		rc = lr_mount_rw(o, src, &rw);
 	if (rc == 0 && rw.lower) {
@@ -129,5 +130,7 @@ int lr_mount_stack(const struct lr_opts *o, const struct lr_source *src,
 		free(rw.lower);
 	}
 	free(lower);
+	if (rc == 0 && released)  /* (every layer is up: is its disk free?) */
+		lr_media_released("", src->dev, o->flags & LR_EJECT);
 	return rc;
 }

@@ -120,6 +120,18 @@ booted hy-rw "hybrid stick ($fst at sector 0 of the disk and of partition 1, $d 
 whole hy-rw "... the whole disk $d is not mounted"
 saved hy-rw "... and what the system wrote is on the stick's persistence partition"
 
+# --- toram=yes with the layer on partition 2: released, but not removable -----------
+hybrid "$M/hy.img" "$M/hy.fs" "$M/hy-p.ext4"
+stick "$M/hy.img"
+ns_prepare
+ns_liveroot hy-toram "media=LABEL=$lab" "image=$top" rw=LABEL=persistence toram=yes timeout=5
+booted hy-toram "toram=yes, the layer on partition 2 of the same stick: the images in RAM, the media partition released" \
+	"^R:log copied 2 image\(s\)" \
+	"^R:log released the media /dev/${d}p1, but its disk is still in use \(${d}p2 is mounted on /run/liveroot/persist\): leave it in" \
+	"^R:mountinfo .* /run/liveroot/persist rw,.* - ext4 /dev/${d}p2 "
+hasnt "... and nothing says the stick can be taken out" "$TWORK/hy-toram.out" "can be removed"
+saved hy-toram "... and what the system wrote is on the stick's persistence partition"
+
 # --- live-boot's words: boot=live persistence ("if there is one") ---------------------
 hybrid "$M/hy.img" "$M/hy.fs" "$M/hy-p.ext4"
 stick "$M/hy.img"
