@@ -98,6 +98,9 @@
 //usage:     "\n	shutdown=auto|yes|no Put liveroot in /run/initramfs to unmount the"
 //usage:     "\n			stack at shutdown (auto: with a persistent layer,"
 //usage:     "\n			an ISO file or removable media)"
+//usage:     "\n	zram=SIZE	Swap in compressed RAM (/dev/zram0) before the"
+//usage:     "\n			switch: SIZE of pages before compression (256M, 50%)"
+//usage:     "\n			for machines short of RAM (the zram module group)"
 //usage:     "\n	init=PATH	Init inside the new root (/sbin/init; plain init= works too)"
 //usage:     "\n	modules=a,b	Load these modules first"
 //usage:     "\n	break=WHEN	Shell at premount (before the media), postmount (root"
@@ -253,6 +256,8 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 		lr_modprobe(o->modules);
 		lr_memlog("modules");
 	}
+	if (o->zram && lr_zram_swap(o->zram) != 0)
+		lr_log("warning: no swap on zram (see above): the system runs without it");
 	stage_break(o->brk, BRK_PREMOUNT, "premount");
 
 	/* source: network, fetch=, nbd=, media */

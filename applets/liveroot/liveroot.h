@@ -107,6 +107,7 @@ struct lr_opts {
 	char *verity_hashes[LR_MAX_IMAGES + 1];  /* split: a root hash per image */
 	unsigned nverity;
 	const char *modules;    /* extra modules, comma separated */
+	const char *zram;       /* swap on zram: SIZE (bytes, K/M/G) or N% of RAM */
 	const char *console;    /* console for init */
 	unsigned timeout;       /* seconds to wait for the media */
 	unsigned toram;         /* TORAM_* */
@@ -131,6 +132,7 @@ struct globals {
 	int switched;                    /* rootfs may be gone: no rescue there */
 	char *loaded;                    /* modaliases already handed to modprobe */
 	int preloaded;                   /* the usual modules were asked for */
+	pid_t modprobe_pid;              /* lr_modprobe_bg's run, not waited for yet */
 	char *ro_dev;                    /* media.c: the media device it made read-only */
 	char *pxeserver;                 /* net.c: the boot server (DHCP siaddr, ip='s SERVER) */
 } FIX_ALIASING;
@@ -142,6 +144,7 @@ struct globals {
 
 /* memlog.c: the log, small files (the very bottom) */
 ssize_t lr_read_small(const char *path, char *buf, size_t size);
+int lr_write_small(const char *path, const char *s);
 const char *lr_firmware(void);          /* sys.c: for the log */
 void lr_memlog(const char *stage);
 void lr_log(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
@@ -157,6 +160,9 @@ int lr_under(const char *path, const char *dir);
 void lr_on_die(void);
 int lr_run_modprobe(char *names);
 int lr_modprobe(const char *names);
+void lr_modprobe_bg(const char *names);
+void lr_modprobe_wait(void);
+#define LR_MAX_PRELOAD 8
 enum { LR_LOOP_RO = 0, LR_LOOP_RW = 1 };
 int lr_loop_attach(int fd, const char *file, unsigned long long offset,
 		unsigned long long sizelimit, unsigned bsz, unsigned flags,
@@ -166,6 +172,7 @@ int lr_mkdir(const char *path);
 int lr_mount(const char *src, const char *target, const char *type,
 		unsigned long flags, const char *data);
 int lr_mount_ram(unsigned long long size, unsigned files);
+int lr_zram_swap(const char *size);
 
 /* confine.c: paths from media or the new root, never leaving them */
 int lr_open_in_root(int rootfd, const char *path, int flags);

@@ -103,13 +103,14 @@ int lr_coldplug(const char *extra)
 	return n;
 }
 
-/* Loaded with the first coldplug, so they load while the kernel is still
- * probing the buses (it does that asynchronously): the CD driver (small; sd_mod
- * is left to the disks that ask for it, it pulls in six CRC modules) and the
- * stack every boot needs. */
-static const char preload[] ALIGN1 = "sr_mod loop squashfs overlay";
-/* with verity=: dm-verity too (dm-mod's start is not cheap: in parallel) */
-static const char preload_verity[] ALIGN1 = "sr_mod loop squashfs overlay dm-verity";
+/* Asked for with the first coldplug: the CD driver with the hardware's
+ * (small; sd_mod is left to the disks that ask for it, it pulls in six CRC
+ * modules), and -- in a modprobe run of its own, not waited for -- the
+ * stack every boot needs, which loads while the kernel probes the buses
+ * (dm-mod's start is not cheap: dm-verity there too when verity= asks). */
+static const char preload_hw[] ALIGN1 = "sr_mod";
+static const char preload_stack[] ALIGN1 = "loop squashfs overlay";
+static const char preload_verity[] ALIGN1 = "loop squashfs overlay dm-verity";
 
 /* --- partition tables: PARTUUID, PARTLABEL ------------------------------ */
 
@@ -464,9 +465,11 @@ static char *wait_for(const struct lr_opts *o, const char *spec, const char **ty
 	llist_t *tried = NULL;
 	int ufd = uevent_open();
 	char *dev = NULL;
-	const char *extra = G.preloaded ? NULL : o->nverity ? preload_verity : preload;
+	const char *extra = G.preloaded ? NULL : preload_hw;
 	int ambiguous = 0;
 
+	if (!G.preloaded)
+		lr_modprobe_bg(o->nverity ? preload_verity : preload_stack);
 	G.preloaded = 1;
 	for (;;) {
 		lr_coldplug(extra);

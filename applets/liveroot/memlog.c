@@ -26,6 +26,21 @@ ssize_t lr_read_small(const char *path, char *buf, size_t size)
 	return n;
 }
 
+/* Write S into PATH (a /proc or /sys file) in one write: 0, or -1 with errno */
+int lr_write_small(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), e;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	e = errno;
+	close(fd);
+	errno = e;
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
 static const char mem_keys[] ALIGN1 =
 	"MemAvailable:\0" "MemFree:\0" "Shmem:\0" "Cached:\0";
 

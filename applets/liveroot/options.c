@@ -372,6 +372,15 @@ static int parse_create(const struct arg *a)
 	return a->o->rw_create < LR_MIN_PERSIST_FILE;
 }
 
+static int parse_zram(const struct arg *a)
+{
+	/* (the bounds need the RAM's size: sys.c, at boot) */
+	if (!valid_size(a->val) || strchr("tT", a->val[strlen(a->val) - 1]))
+		return 1;
+	a->o->zram = a->val;
+	return 0;
+}
+
 static int parse_module(const struct arg *a)
 {
 	/* live-boot's module=NAME: image.dir's NAME.module lists the images */
@@ -582,7 +591,7 @@ static const char param_names[] ALIGN1 =
 	"media\0" "label\0" "iso\0" "image\0" "image.dir\0" "init\0" "rw\0" "timeout\0"
 	"toram\0" "verify\0" "modules\0" "break\0" "console\0" "quiet\0" "debug\0"
 	"rw.create\0" "shutdown\0" "rw.missing\0" "image.module\0" "verity\0" "eject\0"
-	"ip\0" "net.if\0" "fetch\0" "nbd\0";
+	"zram\0" "ip\0" "net.if\0" "fetch\0" "nbd\0";
 #define MEDIA_HELP "use LABEL=x, UUID=x, PARTUUID=x, PARTLABEL=x, /dev/x or auto"
 static const struct param params[] = {
 	/* parse, show, words, help, field[, flags, bit] */
@@ -652,6 +661,10 @@ static const struct param params[] = {
 		OFF(verity) },
 	/* eject */
 	{ parse_flag, show_flag, NULL, NULL, OFF(flags), PF_BARE, LR_EJECT },
+	/* zram */
+	{ parse_zram, show_str, NULL,
+		"use a size (64M, 1G) or 1-100% of RAM: the swap area in compressed RAM "
+		"(pages before compression)", OFF(zram) },
 	/* ip */
 	{ NET(parse_ip), NET(show_ip), NULL,
 		NET("use dhcp, off, DEVICE:dhcp or the kernel's "

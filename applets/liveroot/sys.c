@@ -14,6 +14,8 @@
 #include <sys/mount.h>
 #include <linux/loop.h>
 #include <linux/fs.h>
+#include <sys/swap.h>
+#include <sys/sysinfo.h>
 
 #ifndef LOOP_CONFIGURE
 # define LOOP_CONFIGURE 0x4C0A
@@ -173,6 +175,43 @@ int lr_run_modprobe(char *names)
 	return rc;
 }
 
+/* Load NAMES (space separated) in a modprobe run not waited for: the
+ * modules every boot needs load while the hardware's drivers probe their
+ * buses.  Whatever mounts or attaches a loop device waits for it first
+ * (lr_modprobe_wait), so nothing finds them half there. */
+void lr_modprobe_bg(const char *names)
+{
+	char *argv[LR_MAX_PRELOAD + 3];
+	char *s, *w, *p;
+	int n = 0;
+
+	lr_modprobe_wait();
+	if (access("/lib/modules", F_OK) != 0)
+		return;
+	s = p = xstrdup(names);
+	argv[n++] = (char *)"modprobe";
+	argv[n++] = (char *)"-qab";
+	while ((w = strsep(&p, " ")) != NULL && n < LR_MAX_PRELOAD + 2)
+		if (*w)
+			argv[n++] = w;
+	argv[n] = NULL;
+	G.modprobe_pid = spawn(argv);
+	lr_debug("modprobe (not waited for, pid %d): %s", (int)G.modprobe_pid, names);
+	free(s);
+	if (G.modprobe_pid < 0)
+		G.modprobe_pid = 0;
+}
+
+/* the modprobe run lr_modprobe_bg started, if any, done */
+void lr_modprobe_wait(void)
+{
+	if (G.modprobe_pid > 0) {
+		safe_waitpid(G.modprobe_pid, NULL, 0);
+		lr_debug("modprobe (pid %d) done", (int)G.modprobe_pid);
+	}
+	G.modprobe_pid = 0;
+}
+
 /* names: module names or aliases, separated by spaces or commas */
 int lr_modprobe(const char *names)
 {
@@ -211,6 +250,7 @@ int lr_loop_attach(int fd, const char *file, unsigned long long offset,
 	struct loop_info64 info;
 	int ctl, lfd, n, tries;
 
+	lr_modprobe_wait();
 	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0) {
 		lr_modprobe("loop");
@@ -322,6 +362,7 @@ int lr_mount(const char *src, const char *target, const char *type,
 {
 	lr_debug("mount -t %s %s %s (flags %#lx, %s)", type, src, target, flags,
 			data ? data : "-");
+	lr_modprobe_wait();
 	if (mount(src, target, type, flags, data) == 0)
 		return 0;
 	if (errno == ENODEV) {
@@ -371,4 +412,92 @@ const char *lr_firmware(void)
 	}
 #endif
 	return "UEFI";
+}
+
+/* --- swap on zram -------------------------------------------------------- */
+
+/* SPEC (zram=): bytes, with a K, M or G suffix or none, or 1-100% of RAM; 0 when
+ * it is not one, or outside 4 MiB .. 4 times the RAM (pages before their
+ * compression: more than the RAM itself is usual) */
+static unsigned long long zram_bytes(const char *spec, unsigned long long ram)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!isdigit(*spec))
+		return 0;
+	errno = 0;
+	n = strtoull(spec, &end, 10);
+	if (errno || n > (1ULL << 40))
+		return 0;
+	if (*end == '%')
+		n = end[1] || n > 100 ? 0 : ram / 100 * n;
+	else if (end[0] && !end[1] && strchr("kKmMgG", end[0]))
+		n <<= (end[0] | 0x20) == 'k' ? 10 : (end[0] | 0x20) == 'm' ? 20 : 30;
+	else if (end[0])
+		n = 0;
+	return n >= 4 * MiB && n / 4 <= ram ? n : 0;
+}
+
+/* mkswap's header (version 1) in the first page of FD, SIZE bytes */
+static int write_swap_header(int fd, unsigned long long size)
+{
+	unsigned pg = getpagesize();
+	char *page = xzalloc(pg);
+	uint32_t *w = (uint32_t *)(page + 1024);
+	int rc;
+
+	w[0] = 1;                                 /* version */
+	w[1] = size / pg - 1;                     /* the last page */
+	memcpy(page + pg - 10, "SWAPSPACE2", 10);
+	rc = (pwrite(fd, page, pg, 0) == (ssize_t)pg && fsync(fd) == 0) ? 0 : -1;
+	free(page);
+	return rc;
+}
+
+/* Swap in compressed RAM: /dev/zram0 of SPEC's size, a swap area at a
+ * high priority (a disk's swap, should the system add one, comes after).
+ * For the small machine: what the system does not touch often is
+ * compressed instead of the boot running out of memory.  Returns 0, -1
+ * (said why; the boot goes on without it). */
+int lr_zram_swap(const char *spec)
+{
+	struct sysinfo si;
+	unsigned long long size;
+	char num[24], alg[256], *a;
+	int fd, rc;
+
+	sysinfo(&si);
+	size = zram_bytes(spec, (unsigned long long)si.totalram * si.mem_unit);
+	if (!size) {
+		bb_error_msg("zram=%s: use a size (64M, 1G) or 1-100%% of RAM, from 4M up to 4 "
+				"times the RAM", spec);
+		return -1;
+	}
+	size &= ~(unsigned long long)(getpagesize() - 1);
+	if (access("/sys/block/zram0", F_OK) != 0)
+		lr_modprobe("zram");
+	sprintf(num, "%llu", size);
+	if (lr_write_small("/sys/block/zram0/disksize", num) != 0) {
+		bb_perror_msg("zram: /sys/block/zram0/disksize (is the zram group in the initramfs?)");
+		return -1;
+	}
+	fd = open("/dev/zram0", O_RDWR | O_CLOEXEC);
+	rc = fd < 0 ? -1 : write_swap_header(fd, size);
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0)
+		rc = swapon("/dev/zram0", SWAP_FLAG_PREFER | (100 << SWAP_FLAG_PRIO_SHIFT));
+	if (rc != 0) {
+		bb_perror_msg("zram: /dev/zram0 as swap");
+		lr_write_small("/sys/block/zram0/reset", "1");
+		return -1;
+	}
+	lr_read_small("/sys/block/zram0/comp_algorithm", alg, sizeof(alg));
+	a = strchr(alg, '[');
+	if (a)
+		*strchrnul(a, ']') = '\0';
+	lr_log("swap on zram: /dev/zram0, %llu MiB before compression (%s), priority 100",
+			size >> 20, a ? a + 1 : "?");
+	return 0;
 }
