@@ -110,7 +110,7 @@ TEST_PKGS := btrfs-progs xfsprogs exfatprogs clang libclang-rt-dev python3 \
 	debootstrap busybox-static ntfs-3g exfat-fuse ovmf gnuplot-nox nbd-server
 
 .PHONY: all help deps deps-build fetch toolchain busybox initramfs kernel size demo demo-debian iso check torture \
-	bench bench-iso bench-secureboot bench-verity bench-background bench-peers bench-net bench-i686 check-i686 medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot \
+	bench bench-iso bench-secureboot bench-verity bench-background bench-stages bench-floors bench-peers bench-net bench-i686 check-i686 medium libc-sizes clean distclean fuzz mutate buildroot-external check-buildroot \
 	remaster check-remaster bench-remaster
 
 # toolchain stamps are kept, not deleted as intermediates
@@ -147,6 +147,8 @@ help:
 	@echo "  make bench-secureboot  make iso's RAM floor per firmware and Secure Boot chain"
 	@echo "  make bench-verity  time to init and read throughput: none, dm-verity, verify="
 	@echo "  make bench-background  time to multi-user and to the media's release: toram=no, yes, background"
+	@echo "  make bench-stages  /init to the root's init, stage by stage: classic /init, before, now"
+	@echo "  make bench-floors  a systemd root's smallest RAM beside the kernel's, without and with zram="
 	@echo "  make bench-peers liveroot beside live-boot and dracut on one Debian root (bench/results/peers.md)"
 	@echo "  make bench-net   fetch= against wget, nbd= below the image's size (bench/results/net.md)"
 	@echo "  make remaster IN=their.iso [OUT=out/remastered.iso]  their live ISO (Debian Live,"
@@ -420,6 +422,12 @@ bench-background: x86-only all
 bench-stages: x86-only all $(OUTDIR)/demo/live.iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) \
 	KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/stages
+
+# a real systemd root's RAM floor next to the kernel's, without and with
+# liveroot.zram= (bench/results/floors.md; ARCHES=x86_64 for one arch)
+bench-floors: x86-only all
+	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) \
+	KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/floors
 
 # the i686 build's RAM floors on a Pentium II (bench/results/i686.md)
 bench-i686: x86-only check-i686
