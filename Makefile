@@ -386,10 +386,11 @@ bench: x86-only all $(OUTDIR)/demo/live.iso
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/background
 	BUSYBOX=$(CURDIR)/$(BUSYBOX) VMLINUZ=$(VMLINUZ) KERNEL_DIR=$(KERNEL_DIR) MODULES="$(MODULES)" bench/net
 	$(MAKE) bench-stages
+	$(MAKE) bench-floors
 	$(MAKE) bench-i686
 	{ echo "# Benchmark results"; echo; echo "Regenerate with \`make bench\` (qemu TCG; figures vary by a few percent between runs)."; \
 	  echo; cat $(OUTDIR)/bench/table.md; echo; cat $(OUTDIR)/bench-stack/table.md; \
-	  for f in bench/results/stages.md bench/results/peers.md bench/results/remaster.md bench/results/iso.md bench/results/secureboot.md bench/results/verity.md bench/results/background.md bench/results/net.md bench/results/i686.md bench/results/fuzz.md bench/results/mutate.md bench/results/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/results/RESULTS.md
+	  for f in bench/results/stages.md bench/results/peers.md bench/results/remaster.md bench/results/iso.md bench/results/secureboot.md bench/results/verity.md bench/results/background.md bench/results/floors.md bench/results/net.md bench/results/i686.md bench/results/fuzz.md bench/results/mutate.md bench/results/torture.md; do [ -f $$f ] && { echo; cat $$f; }; done; } >bench/results/RESULTS.md
 	@echo "bench: wrote bench/results/RESULTS.md"
 
 # liveroot beside live-boot's and dracut's initramfs on one Debian root and

@@ -417,7 +417,7 @@ static void release(const char *rodev, const char *mediadev, int eject, int keep
 		return;
 	lr_media_set_ro_dev(strcmp(rodev, "-") ? rodev : NULL);
 	lr_release_media();  /* (unmounted already: its read-only flag goes) */
-	lr_media_released("toram=background: ", mediadev, eject);
+	lr_media_released("toram=background: ", strcmp(mediadev, "-") ? mediadev : NULL, 20, eject);
 }
 
 static void write_oom_adj(void)

@@ -698,12 +698,16 @@ static int media_to_ram(const struct lr_opts *o, const struct lr_source *src,
 		return -1;
 	if (rc == 0) {
 		/* the media is not needed any more: release it */
-		if (o->iso)
-			umount2(LR_ISO, 0);
-		if (src->rw)
+		if (o->iso && umount2(LR_ISO, 0) != 0)
+			lr_log("the images are in RAM, but the ISO file can't be unmounted (%s): "
+					"the media must stay in", strerror(errno));
+		else if (src->rw)
 			lr_log("the media holds the persistent layer: it stays mounted");
-		else if (lr_release_media() == 0)
+		else if ((rc = lr_release_media()) == 0)
 			*released = 1;  /* (whether it can be taken out: once the layers are up) */
+		else if (rc > 0)
+			lr_log("the images are in RAM, but the media is still read from (detached, "
+					"not unmounted): leave it in");
 	}
 	/* rc > 0: not enough RAM, use the media */
 	return 0;

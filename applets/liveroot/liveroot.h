@@ -289,7 +289,7 @@ const char *lr_media_ro_dev(void);
 void lr_media_set_ro_dev(const char *dev);
 int lr_eject(const char *dev);
 int lr_disk_in_use(const char *dev, char *what, size_t whatsz);
-void lr_media_released(const char *who, const char *dev, int eject);
+void lr_media_released(const char *who, const char *dev, unsigned tries, int eject);
 int lr_list_images(const char *base, const struct lr_opts *o, char **names, int quiet);
 int lr_read_ext(int fd, unsigned long long size, struct lr_ext *e);
 int lr_check_ext(int fd, const char *what, unsigned long long size);

@@ -759,13 +759,13 @@ int lr_disk_in_use(const char *dev, char *what, size_t whatsz)
 
 /* The media is released (unmounted): is it free to be taken out?  Said
  * only when nothing else uses its disk (a persistent partition beside it,
- * a swap area: ask once every layer is mounted); the replaced loop devices
- * of toram=background may take a moment to go.  A CD is ejected if asked.
- * WHO begins the messages ("" or "toram=background: "). */
-void lr_media_released(const char *who, const char *dev, int eject)
+ * a swap area: ask once every layer is mounted); asked again for up to
+ * TRIES tenths of a second (toram=background's replaced loop devices take
+ * a moment to go).  A CD is ejected if asked.  WHO begins the messages
+ * ("" or "toram=background: "). */
+void lr_media_released(const char *who, const char *dev, unsigned tries, int eject)
 {
 	char what[PATH_MAX];
-	unsigned tries;
 	int busy;
 
 	if (dev && is_prefixed_with(dev, "/dev/nbd")) {
@@ -776,7 +776,7 @@ void lr_media_released(const char *who, const char *dev, int eject)
 		lr_log("%sreleased the media (its device is not known: leave it in)", who);
 		return;
 	}
-	for (tries = 0; (busy = lr_disk_in_use(dev, what, sizeof(what))) > 0 && tries < 20; tries++)
+	while ((busy = lr_disk_in_use(dev, what, sizeof(what))) > 0 && tries--)
 		msleep(100);
 	if (busy) {
 		lr_log("%sreleased the media %s, but %s (%s): leave it in", who, dev,
@@ -811,19 +811,25 @@ int lr_eject(const char *dev)
 }
 
 /* Unmount the media (EINVAL: not mounted any more); a device made
- * read-only for it is writable again */
+ * read-only for it is writable again.  Returns 0, 1: only detached (still
+ * busy: something reads it yet), -1 */
 int lr_release_media(void)
 {
-	if (umount2(LR_MEDIA, 0) != 0 && errno != EINVAL && umount2(LR_MEDIA, MNT_DETACH) != 0) {
-		bb_perror_msg("warning: can't release the media");
-		return -1;
+	int rc = 0;
+
+	if (umount2(LR_MEDIA, 0) != 0 && errno != EINVAL) {
+		rc = 1;
+		if (umount2(LR_MEDIA, MNT_DETACH) != 0) {
+			bb_perror_msg("warning: can't release the media");
+			return -1;
+		}
 	}
 	if (G.ro_dev) {
 		bdev_ro(G.ro_dev, 0);
 		free(G.ro_dev);
 		G.ro_dev = NULL;
 	}
-	return 0;
+	return rc;
 }
 
 /* Is dev a whole disk with partitions? */

@@ -131,6 +131,6 @@ int lr_mount_stack(const struct lr_opts *o, const struct lr_source *src,
 	}
 	free(lower);
 	if (rc == 0 && released)  /* (every layer is up: is its disk free?) */
-		lr_media_released("", src->dev, o->flags & LR_EJECT);
+		lr_media_released("", src->dev, 0, o->flags & LR_EJECT);
 	return rc;
 }

@@ -450,6 +450,7 @@ static int write_swap_header(int fd, unsigned long long size)
 	w[0] = 1;                                 /* version */
 	w[1] = size / pg - 1;                     /* the last page */
 	memcpy(page + pg - 10, "SWAPSPACE2", 10);
+	errno = EIO;  /* (a short write sets none) */
 	rc = (pwrite(fd, page, pg, 0) == (ssize_t)pg && fsync(fd) == 0) ? 0 : -1;
 	free(page);
 	return rc;
@@ -479,7 +480,8 @@ int lr_zram_swap(const char *spec)
 		lr_modprobe("zram");
 	sprintf(num, "%llu", size);
 	if (lr_write_small("/sys/block/zram0/disksize", num) != 0) {
-		bb_perror_msg("zram: /sys/block/zram0/disksize (is the zram group in the initramfs?)");
+		bb_perror_msg("zram: /sys/block/zram0/disksize%s", errno == ENOENT
+				? " (is the zram group in the initramfs?)" : "");
 		return -1;
 	}
 	fd = open("/dev/zram0", O_RDWR | O_CLOEXEC);
