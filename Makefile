@@ -192,10 +192,11 @@ help:
 	@echo "  VERITY=1                        make iso: a dm-verity hash tree behind the root image, its"
 	@echo "                                  root hash in the entries (liveroot.verity=); adds the"
 	@echo "                                  initramfs's verity module group ($(VERITY))"
-	@echo "  SECUREBOOT=1|0 EFI_SUITE=trixie|bookworm"
-	@echo "                                  make iso: UEFI through Debian's signed shim + GRUB (from"
-	@echo "                                  that release), booting where Secure Boot is on; 0: our own"
-	@echo "                                  unsigned GRUB ($(SECUREBOOT), $(EFI_SUITE))"
+	@echo "  SECUREBOOT=1|0 EFI_SUITE=trixie|bookworm EFI_LOADER=systemd-boot|grub"
+	@echo "                                  make iso: UEFI through Debian's signed shim + systemd-boot"
+	@echo "                                  (trixie's default) or GRUB (from that release), booting"
+	@echo "                                  where Secure Boot is on; 0: our own unsigned GRUB"
+	@echo "                                  ($(SECUREBOOT), $(EFI_SUITE), $(or $(EFI_LOADER),the release's default))"
 	@echo "  BUSYBOX_TARBALL=FILE UCLIBC_TARBALL=FILE  use local source tarballs"
 
 # --- host packages -----------------------------------------------------
@@ -281,9 +282,10 @@ DEMO_QEMU := $(if $(ARCH_SUFFIX),-x i686 -m 64,-m 128)
 UEFI ?= $(if $(ARCH_SUFFIX),0,1)
 SECUREBOOT ?= 1
 EFI_SUITE ?= trixie
+EFI_LOADER ?=
 $(OUTDIR)/demo/boot.iso: $(INITRAMFS) $(OUTDIR)/demo/live.iso scripts/mkiso
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) LABEL=LIVEROOT SERIAL=1 UEFI=$(UEFI) \
-		SECUREBOOT=$(SECUREBOOT) EFI_SUITE=$(EFI_SUITE) scripts/mkiso $(OUTDIR)/demo/root $@
+		SECUREBOOT=$(SECUREBOOT) EFI_SUITE=$(EFI_SUITE) EFI_LOADER=$(EFI_LOADER) scripts/mkiso $(OUTDIR)/demo/root $@
 demo: $(OUTDIR)/demo/boot.iso
 	testsuite/lib/qemu-boot -F bios -c $(OUTDIR)/demo/boot.iso $(DEMO_QEMU) -t 240 $(OUTDIR)/demo/boot.log
 	@grep -q '^R:end' $(OUTDIR)/demo/boot.log && \
@@ -300,7 +302,8 @@ demo-debian: $(INITRAMFS)
 iso: $(INITRAMFS) $(if $(filter $(OUTDIR)/demo/root,$(ROOT)),$(OUTDIR)/demo/live.iso)
 	VMLINUZ=$(VMLINUZ) INITRAMFS=$(CURDIR)/$(INITRAMFS) LABEL=$(ISO_LABEL) IMAGE_TYPE=$(IMAGE_TYPE) \
 	COMP=$(SQUASHFS_COMP) BLOCK=$(SQUASHFS_BLOCK) SERIAL=$(SERIAL) UEFI=$(UEFI) \
-	SECUREBOOT=$(SECUREBOOT) EFI_SUITE=$(EFI_SUITE) VERITY=$(VERITY) scripts/mkiso $(ROOT) $(ISO)
+	SECUREBOOT=$(SECUREBOOT) EFI_SUITE=$(EFI_SUITE) EFI_LOADER=$(EFI_LOADER) VERITY=$(VERITY) \
+	scripts/mkiso $(ROOT) $(ISO)
 
 # --- tests and benchmarks ----------------------------------------------
 # (TESTS naming files: the i686 build only when qemu/17-i686.sh is one of them)

@@ -1,6 +1,6 @@
 # make iso's image (scripts/mkiso): the same inputs give the same bytes; it
-# holds the kernel, the initramfs, the root image and its .sha256; ISOLINUX
-# and GRUB offer the same four entries naming the label; El Torito BIOS and
+# holds the kernel, the initramfs, the root image and its .sha256; ISOLINUX,
+# systemd-boot and GRUB offer the same four entries naming the label; El Torito BIOS and
 # EFI, an MBR with the EFI partition for USB sticks; bad inputs refused
 # without leaving an image.  (qemu/15-firmware boots it.)
 . "$T/lib/testlib.sh"
@@ -52,20 +52,55 @@ echo "$pt" | grep -q "type=ef" && pass "USB: the MBR has an EFI system partition
 esp() { # ISO DIR: the EFI partition's files into DIR
 	_s=$(sfdisk -d "$1" 2>/dev/null | sed -n 's/.*start= *\([0-9]*\).*type=ef.*/\1/p' | head -1)
 	rm -rf "$2" && mkdir -p "$2"
-	[ -n "$_s" ] && MTOOLS_SKIP_CHECK=1 mcopy -s -n -i "$1@@$((_s * 512))" ::/EFI ::/boot "$2/" 2>/dev/null
+	[ -n "$_s" ] || return 1
+	for _d in EFI boot loader liveroot; do
+		MTOOLS_SKIP_CHECK=1 mcopy -s -n -i "$1@@$((_s * 512))" ::/$_d "$2/" 2>/dev/null || :
+	done
 }
 efidir=${DL_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/liveroot}/efi/trixie
 esp "$W/a.iso" "$W/esp" || :
+# the default: shim starts Debian's signed systemd-boot, which reads the
+# kernel and initramfs from the EFI partition; the same four entries
+e=$W/esp/loader/entries
 if cmp -s "$W/esp/EFI/BOOT/BOOTX64.EFI" "$efidir/shimx64.efi" &&
-	cmp -s "$W/esp/EFI/BOOT/grubx64.efi" "$efidir/gcdx64.efi" &&
+	cmp -s "$W/esp/EFI/BOOT/grubx64.efi" "$efidir/systemd-bootx64.efi" &&
 	cmp -s "$W/esp/EFI/BOOT/mmx64.efi" "$efidir/mmx64.efi" &&
-	grep -q "^search --no-floppy --set=root --label LRTEST$" "$W/esp/boot/grub/grub.cfg"; then
-	pass "Secure Boot: BOOTX64.EFI is Debian's shim, grubx64.efi its signed GRUB, mmx64.efi; GRUB finds LABEL=LRTEST"
+	cmp -s "$W/esp/liveroot/vmlinuz" "$VMLINUZ" && cmp -s "$W/esp/liveroot/initramfs.img" "$INITRAMFS" &&
+	grep -q "^default 1-live.conf$" "$W/esp/loader/loader.conf" &&
+	grep -q "^auto-entries no$" "$W/esp/loader/loader.conf" &&
+	[ "$(cat "$e"/*.conf 2>/dev/null | grep -c "^linux /liveroot/vmlinuz$")" = 4 ] &&
+	[ "$(cat "$e"/*.conf 2>/dev/null | grep -c "^initrd /liveroot/initramfs.img$")" = 4 ] &&
+	grep -q "^options liveroot.media=LABEL=LRTEST$" "$e/1-live.conf" &&
+	grep -q "^title liveroot (LRTEST)$" "$e/1-live.conf" &&
+	grep -q "^options liveroot.media=LABEL=LRTEST liveroot.toram=yes$" "$e/2-toram.conf" &&
+	grep -q "^options liveroot.media=LABEL=LRTEST liveroot.verify=sha256$" "$e/3-verify.conf" &&
+	grep -q "^options liveroot.media=LABEL=LRTEST liveroot.debug liveroot.break=postmount$" "$e/4-debug.conf"; then
+	pass "Secure Boot: BOOTX64.EFI is Debian's shim, grubx64.efi its signed systemd-boot, mmx64.efi; kernel, initramfs and the four entries (LABEL=LRTEST) in the EFI partition"
 else
 	fail "Secure Boot: Debian's chain in the EFI partition" "$(cd "$W/esp" 2>/dev/null && find . -type f | tr '\n' ' ')"
 fi
-grep -q "Secure Boot: Debian's shim and GRUB (trixie)" "$W/a.iso.msg" && hasnt "... and the kernel given is signed: no warning" \
+grep -q "Secure Boot: Debian's shim and systemd-boot (trixie)" "$W/a.iso.msg" && hasnt "... and the kernel given is signed: no warning" \
 	"$W/a.iso.msg" "not signed" || fail "mkiso says which chain" "$(cat "$W/a.iso.msg")"
+# EFI_LOADER=grub: Debian's signed GRUB instead, finding the medium by label
+mk "$W/g.iso" LABEL=LRTEST EFI_LOADER=grub
+esp "$W/g.iso" "$W/esp" || :
+if cmp -s "$W/esp/EFI/BOOT/BOOTX64.EFI" "$efidir/shimx64.efi" &&
+	cmp -s "$W/esp/EFI/BOOT/grubx64.efi" "$efidir/gcdx64.efi" &&
+	cmp -s "$W/esp/EFI/BOOT/mmx64.efi" "$efidir/mmx64.efi" && [ ! -e "$W/esp/loader" ] &&
+	grep -q "^search --no-floppy --set=root --label LRTEST$" "$W/esp/boot/grub/grub.cfg" &&
+	grep -q "Secure Boot: Debian's shim and GRUB (trixie)" "$W/g.iso.msg"; then
+	pass "EFI_LOADER=grub: grubx64.efi is Debian's signed GRUB, which finds LABEL=LRTEST; no systemd-boot files"
+else
+	fail "EFI_LOADER=grub: Debian's GRUB in the EFI partition" "$(cd "$W/esp" 2>/dev/null && find . -type f | tr '\n' ' ')"
+fi
+for bad in "EFI_LOADER=lilo|EFI_LOADER=lilo: systemd-boot or grub" \
+	"EFI_LOADER=systemd-boot SECUREBOOT=0|EFI_LOADER=systemd-boot: Debian's signed one, from trixie"; do
+	rm -f "$W/bad.iso"
+	# shellcheck disable=SC2086
+	if mk "$W/bad.iso" ${bad%%|*}; then fail "${bad%%|*}: refused" "made an image"
+	else has "${bad%%|*}: refused, nothing written" "$W/bad.iso.msg" "${bad#*|}"; fi
+	[ ! -e "$W/bad.iso" ] || fail "${bad%%|*}: nothing written" "$(ls "$W")"
+done
 mk "$W/o.iso" SECUREBOOT=0
 esp "$W/o.iso" "$W/esp" || :
 if [ -s "$W/esp/EFI/BOOT/BOOTX64.EFI" ] && ! cmp -s "$W/esp/EFI/BOOT/BOOTX64.EFI" "$efidir/shimx64.efi" &&
@@ -84,10 +119,12 @@ mk "$W/v.iso" LABEL=LRTEST VERITY=1
 vh=$(sed -n 's/.*root hash \([0-9a-f]\{64\}\);.*/\1/p' "$W/v.iso.msg")
 xorriso -osirrox on -indev "$W/v.iso" -extract /live/root.sfs "$W/v.sfs" -extract /isolinux/isolinux.cfg "$W/v.cfg" \
 	-extract /boot/grub/grub.cfg "$W/v.grub" >/dev/null 2>&1
+esp "$W/v.iso" "$W/vesp" || :
 voff=$(( ($(od -An -tu8 -j40 -N8 "$W/v.sfs" | tr -d ' ') + 4095) / 4096 * 4096 ))
 if [ ${#vh} = 64 ] && [ "$(od -An -c -j"$voff" -N6 "$W/v.sfs" | tr -d ' ')" = verity ] &&
-	[ "$(grep -c "liveroot.verity=$vh" "$W/v.cfg")" = 4 ] && [ "$(grep -c "liveroot.verity=$vh" "$W/v.grub")" = 4 ]; then
-	pass "VERITY=1: veritysetup's superblock behind the squashfs, the root hash in all four entries of both loaders"
+	[ "$(grep -c "liveroot.verity=$vh" "$W/v.cfg")" = 4 ] && [ "$(grep -c "liveroot.verity=$vh" "$W/v.grub")" = 4 ] &&
+	[ "$(cat "$W/vesp/loader/entries/"*.conf 2>/dev/null | grep -c "^options .*liveroot.verity=$vh")" = 4 ]; then
+	pass "VERITY=1: veritysetup's superblock behind the squashfs, the root hash in all four entries of the three loaders"
 else
 	fail "VERITY=1" "hash '$vh', at $voff: $(od -An -c -j"$voff" -N6 "$W/v.sfs"); $(grep -c verity "$W/v.cfg") entries"
 fi
