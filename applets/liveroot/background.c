@@ -224,14 +224,14 @@ struct bg_img {
  * with the switch; the open file stays valid) */
 static unsigned long long mem_available(int fd)
 {
-	char buf[2048], *p;
+	char buf[2048];
+	unsigned long long v[4];
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strstr(buf, "MemAvailable:");
-	return p ? strtoull(p + 13, NULL, 10) * 1024 : 0;
+	if (n > 0)
+		buf[n] = '\0';
+	lr_meminfo_parse(n > 0 ? buf : NULL, v);
+	return v[0] * 1024;
 }
 
 /* sectors the system read through the linear devices so far */

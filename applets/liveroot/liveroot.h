@@ -150,6 +150,7 @@ void lr_memlog(const char *stage);
 void lr_log(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void lr_debug(const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void lr_open_log(void);
+void lr_meminfo_parse(const char *buf, unsigned long long v[4]);
 void lr_meminfo(unsigned long long v[4]);
 unsigned long long lr_ram_margin(void);
 
@@ -162,7 +163,6 @@ int lr_run_modprobe(char *names);
 int lr_modprobe(const char *names);
 void lr_modprobe_bg(const char *names);
 void lr_modprobe_wait(void);
-#define LR_MAX_PRELOAD 8
 enum { LR_LOOP_RO = 0, LR_LOOP_RW = 1 };
 int lr_loop_attach(int fd, const char *file, unsigned long long offset,
 		unsigned long long sizelimit, unsigned bsz, unsigned flags,

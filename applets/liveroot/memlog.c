@@ -44,21 +44,27 @@ int lr_write_small(const char *path, const char *s)
 static const char mem_keys[] ALIGN1 =
 	"MemAvailable:\0" "MemFree:\0" "Shmem:\0" "Cached:\0";
 
-/* v[]: MemAvailable, MemFree, Shmem, Cached in KiB (0 when unknown) */
-void lr_meminfo(unsigned long long v[4])
+/* v[]: MemAvailable, MemFree, Shmem, Cached in KiB (0 when unknown) out
+ * of BUF, /proc/meminfo's text (NULL: none) */
+void lr_meminfo_parse(const char *buf, unsigned long long v[4])
 {
-	char buf[2048];
 	int i;
 
 	memset(v, 0, 4 * sizeof(v[0]));
-	if (lr_read_small("/proc/meminfo", buf, sizeof(buf)) <= 0)
-		return;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; buf && i < 4; i++) {
 		const char *k = nth_string(mem_keys, i);
 		char *p = strstr(buf, k);
 		if (p)
 			v[i] = strtoull(p + strlen(k), NULL, 10);
 	}
+}
+
+/* lr_meminfo_parse's v[] for the system now */
+void lr_meminfo(unsigned long long v[4])
+{
+	char buf[2048];
+
+	lr_meminfo_parse(lr_read_small("/proc/meminfo", buf, sizeof(buf)) > 0 ? buf : NULL, v);
 }
 
 static void log_write(const char *line)

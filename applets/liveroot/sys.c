@@ -146,18 +146,18 @@ void lr_on_die(void)
 
 /* --- modules ----------------------------------------------------------- */
 
-/* Run "modprobe -qab NAME..." (busybox's own modprobe: reads modules.dep
- * and modules.alias).  names: space separated (modaliases may hold
- * commas), consumed. */
-int lr_run_modprobe(char *names)
+/* "modprobe -qab NAME..." (busybox's own modprobe: reads modules.dep and
+ * modules.alias) for NAMES, space separated (modaliases may hold commas),
+ * split in place; NULL without /lib/modules or a name.  Free it. */
+static char **modprobe_argv(char *names)
 {
 	char **argv;
 	char *w;
-	int n = 0, rc;
+	int n = 0;
 
 	if (access("/lib/modules", F_OK) != 0) {
 		lr_debug("no /lib/modules: not loading %s", names);
-		return 0;
+		return NULL;
 	}
 	argv = xzalloc(sizeof(argv[0]) * (strlen(names) / 2 + 4));
 	argv[n++] = (char *)"modprobe";
@@ -165,12 +165,23 @@ int lr_run_modprobe(char *names)
 	while ((w = strsep(&names, " ")) != NULL)
 		if (*w)
 			argv[n++] = w;
-	rc = 0;
-	if (n > 2) {
-		lr_debug("modprobe %d name(s), first %s", n - 2, argv[2]);
-		rc = spawn_and_wait(argv);
-		lr_debug("modprobe done");
-	}
+	if (n > 2)
+		return argv;
+	free(argv);
+	return NULL;
+}
+
+/* run modprobe for NAMES (consumed) and wait: its exit status */
+int lr_run_modprobe(char *names)
+{
+	char **argv = modprobe_argv(names);
+	int rc;
+
+	if (!argv)
+		return 0;
+	lr_debug("modprobe %s%s", argv[2], argv[3] ? " and more" : "");
+	rc = spawn_and_wait(argv);
+	lr_debug("modprobe done");
 	free(argv);
 	return rc;
 }
@@ -181,25 +192,19 @@ int lr_run_modprobe(char *names)
  * (lr_modprobe_wait), so nothing finds them half there. */
 void lr_modprobe_bg(const char *names)
 {
-	char *argv[LR_MAX_PRELOAD + 3];
-	char *s, *w, *p;
-	int n = 0;
+	char *s = xstrdup(names);
+	char **argv;
 
 	lr_modprobe_wait();
-	if (access("/lib/modules", F_OK) != 0)
-		return;
-	s = p = xstrdup(names);
-	argv[n++] = (char *)"modprobe";
-	argv[n++] = (char *)"-qab";
-	while ((w = strsep(&p, " ")) != NULL && n < LR_MAX_PRELOAD + 2)
-		if (*w)
-			argv[n++] = w;
-	argv[n] = NULL;
-	G.modprobe_pid = spawn(argv);
-	lr_debug("modprobe (not waited for, pid %d): %s", (int)G.modprobe_pid, names);
+	argv = modprobe_argv(s);
+	if (argv) {
+		G.modprobe_pid = spawn(argv);
+		lr_debug("modprobe (not waited for, pid %d): %s", (int)G.modprobe_pid, names);
+		if (G.modprobe_pid < 0)
+			G.modprobe_pid = 0;
+		free(argv);
+	}
 	free(s);
-	if (G.modprobe_pid < 0)
-		G.modprobe_pid = 0;
 }
 
 /* the modprobe run lr_modprobe_bg started, if any, done */
