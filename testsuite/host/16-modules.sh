@@ -9,9 +9,10 @@ kv=$(basename "$(readlink -f "$KERNEL_DIR")")
 W=$TWORK/modfmt
 rm -rf "$W" && mkdir -p "$W"
 # mkinit NAME TREE [VAR=VALUE...]: an initramfs from TREE in $W/NAME.img
+# (MODULE_COMPRESS=xz unless given: the conversions; none stores all plain)
 mkinit() {
 	n=$1 k=$2; shift 2
-	env "$@" BUSYBOX=$BUSYBOX KERNEL_DIR=$k MODULES="$MODULES" OUT=$W/$n.img \
+	env MODULE_COMPRESS=xz "$@" BUSYBOX=$BUSYBOX KERNEL_DIR=$k MODULES="$MODULES" OUT=$W/$n.img \
 		GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >/dev/null 2>"$W/$n.err"
 }
 # formats NAME: the module files' formats in NAME's initramfs, counted

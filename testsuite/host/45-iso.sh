@@ -19,6 +19,19 @@ sleep 1
 mk "$W/b.iso" LABEL=LRTEST
 cmp -s "$W/a.iso" "$W/b.iso" && pass "reproducible: two builds, the same bytes" ||
 	fail "reproducible: two builds, the same bytes" "$(cmp "$W/a.iso" "$W/b.iso" | head -1)"
+# (make iso names a relative OUT: out/live.iso; a work tree on tmpfs lists
+# its files in another order than ext4 does)
+(cd "$W" && mk rel.iso LABEL=LRTEST) && cmp -s "$W/a.iso" "$W/rel.iso" &&
+	pass "OUT a relative path (make iso's default): the same bytes" ||
+	fail "OUT a relative path: the same bytes" "$(tail -2 "$W/rel.iso.msg" 2>/dev/null)"
+rm -f "$W/rel.iso"
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	d=$(mktemp -d /dev/shm/lr-iso.XXXXXX)
+	mk "$d/t.iso" LABEL=LRTEST && cmp -s "$W/a.iso" "$d/t.iso" &&
+		pass "built on tmpfs: the same bytes as on $(stat -f -c %T "$W")" ||
+		fail "built on tmpfs: the same bytes" "$(cmp "$W/a.iso" "$d/t.iso" 2>&1 | head -1)"
+	rm -rf "$d"
+fi
 x() { xorriso -osirrox on -indev "$W/a.iso" -extract "$1" "$W/x$(echo "$1" | tr / _)" >/dev/null 2>&1; cat "$W/x$(echo "$1" | tr / _)"; }
 ls=$(xorriso -indev "$W/a.iso" -find / -type f 2>/dev/null | tr -d "'" | sort | tr '\n' ' ')
 for f in /boot/vmlinuz /boot/initramfs.img /live/root.sfs /live/root.sfs.sha256 /isolinux/isolinux.bin \
@@ -67,6 +80,8 @@ if cmp -s "$W/esp/EFI/BOOT/BOOTX64.EFI" "$efidir/shimx64.efi" &&
 	cmp -s "$W/esp/EFI/BOOT/mmx64.efi" "$efidir/mmx64.efi" &&
 	cmp -s "$W/esp/liveroot/vmlinuz" "$VMLINUZ" && cmp -s "$W/esp/liveroot/initramfs.img" "$INITRAMFS" &&
 	grep -q "^default 1-live.conf$" "$W/esp/loader/loader.conf" &&
+	[ "$(cat "$e/1-live.conf" "$e/2-toram.conf" "$e/3-verify.conf" "$e/4-debug.conf" | sed -n 's/^sort-key //p' |
+		tr '\n' ' ')" = "liveroot-1 liveroot-2 liveroot-3 liveroot-4 " ] &&
 	grep -q "^auto-entries no$" "$W/esp/loader/loader.conf" &&
 	[ "$(cat "$e"/*.conf 2>/dev/null | grep -c "^linux /liveroot/vmlinuz$")" = 4 ] &&
 	[ "$(cat "$e"/*.conf 2>/dev/null | grep -c "^initrd /liveroot/initramfs.img$")" = 4 ] &&
@@ -75,7 +90,7 @@ if cmp -s "$W/esp/EFI/BOOT/BOOTX64.EFI" "$efidir/shimx64.efi" &&
 	grep -q "^options liveroot.media=LABEL=LRTEST liveroot.toram=yes$" "$e/2-toram.conf" &&
 	grep -q "^options liveroot.media=LABEL=LRTEST liveroot.verify=sha256$" "$e/3-verify.conf" &&
 	grep -q "^options liveroot.media=LABEL=LRTEST liveroot.debug liveroot.break=postmount$" "$e/4-debug.conf"; then
-	pass "Secure Boot: BOOTX64.EFI is Debian's shim, grubx64.efi its signed systemd-boot, mmx64.efi; kernel, initramfs and the four entries (LABEL=LRTEST) in the EFI partition"
+	pass "Secure Boot: BOOTX64.EFI is Debian's shim, grubx64.efi its signed systemd-boot, mmx64.efi; kernel, initramfs and the four entries (LABEL=LRTEST) in the EFI partition, in the list's order, the first the default"
 else
 	fail "Secure Boot: Debian's chain in the EFI partition" "$(cd "$W/esp" 2>/dev/null && find . -type f | tr '\n' ' ')"
 fi
@@ -86,7 +101,7 @@ mk "$W/g.iso" LABEL=LRTEST EFI_LOADER=grub
 esp "$W/g.iso" "$W/esp" || :
 if cmp -s "$W/esp/EFI/BOOT/BOOTX64.EFI" "$efidir/shimx64.efi" &&
 	cmp -s "$W/esp/EFI/BOOT/grubx64.efi" "$efidir/gcdx64.efi" &&
-	cmp -s "$W/esp/EFI/BOOT/mmx64.efi" "$efidir/mmx64.efi" && [ ! -e "$W/esp/loader" ] &&
+	cmp -s "$W/esp/EFI/BOOT/mmx64.efi" "$efidir/mmx64.efi" && [ ! -e "$W/esp/loader" ] && [ ! -e "$W/esp/liveroot" ] &&
 	grep -q "^search --no-floppy --set=root --label LRTEST$" "$W/esp/boot/grub/grub.cfg" &&
 	grep -q "Secure Boot: Debian's shim and GRUB (trixie)" "$W/g.iso.msg"; then
 	pass "EFI_LOADER=grub: grubx64.efi is Debian's signed GRUB, which finds LABEL=LRTEST; no systemd-boot files"
@@ -94,13 +109,19 @@ else
 	fail "EFI_LOADER=grub: Debian's GRUB in the EFI partition" "$(cd "$W/esp" 2>/dev/null && find . -type f | tr '\n' ' ')"
 fi
 for bad in "EFI_LOADER=lilo|EFI_LOADER=lilo: systemd-boot or grub" \
-	"EFI_LOADER=systemd-boot SECUREBOOT=0|EFI_LOADER=systemd-boot: Debian's signed one, from trixie"; do
+	"EFI_LOADER=systemd-boot SECUREBOOT=0|EFI_LOADER=systemd-boot: Debian's signed one, from trixie" \
+	"EFI_LOADER=systemd-boot EFI_SUITE=bookworm|EFI_LOADER=systemd-boot: Debian's signed one, from trixie"; do
 	rm -f "$W/bad.iso"
 	# shellcheck disable=SC2086
 	if mk "$W/bad.iso" ${bad%%|*}; then fail "${bad%%|*}: refused" "made an image"
 	else has "${bad%%|*}: refused, nothing written" "$W/bad.iso.msg" "${bad#*|}"; fi
 	[ ! -e "$W/bad.iso" ] || fail "${bad%%|*}: nothing written" "$(ls "$W")"
 done
+# (a line break in APPEND would start a line of its own in an entry)
+rm -f "$W/bad.iso"
+if mk "$W/bad.iso" "APPEND=$(printf 'quiet\nlinux /x')"; then fail "APPEND with a line break: refused" "made an image"
+else has "APPEND with a line break: refused, nothing written" "$W/bad.iso.msg" "APPEND: one line, no line breaks"; fi
+[ ! -e "$W/bad.iso" ] || fail "APPEND with a line break: nothing written" "$(ls "$W")"
 mk "$W/o.iso" SECUREBOOT=0
 esp "$W/o.iso" "$W/esp" || :
 if [ -s "$W/esp/EFI/BOOT/BOOTX64.EFI" ] && ! cmp -s "$W/esp/EFI/BOOT/BOOTX64.EFI" "$efidir/shimx64.efi" &&

@@ -30,12 +30,13 @@ for fw in bios uefisb; do
 		if [ $fw = bios ]; then
 			loader=ISOLINUX lname=ISOLINUX said="firmware: BIOS"
 		else
-			loader="liveroot, copied to RAM" lname="systemd-boot's menu" said="firmware: UEFI, Secure Boot on"
+			loader="Boot in 3 s" lname="systemd-boot's menu (3 s)" said="firmware: UEFI, Secure Boot on"
 		fi
 		# (systemd-boot: its menu, and it names the initramfs on the kernel's
 		# command line, read from the EFI partition)
-		cl="^R:cmdline .*liveroot.media=LABEL=FWLIVE "
-		[ $fw = bios ] || cl="^R:cmdline initrd=.liveroot.initramfs\.img liveroot\.media=LABEL=FWLIVE "
+		# (the default entry's words, nothing more: not toram's or verify's)
+		cl="^R:cmdline .*liveroot\.media=LABEL=FWLIVE console=tty0 console=ttyS0,115200\$"
+		[ $fw = bios ] || cl="^R:cmdline initrd=.liveroot.initramfs\.img liveroot\.media=LABEL=FWLIVE console=tty0 console=ttyS0,115200\$"
 		if up "$n"; then
 			has "$fw, $how ($mem MB): $lname, the default entry's parameters reach liveroot, the root comes up${sb:+; the kernel says Secure Boot is on}" \
 				"$TWORK/$n.log" "$loader" "$cl" \
@@ -58,7 +59,10 @@ if pe_unsign "$VMLINUZ" "$M/unsigned"; then
 		has "mkiso warns that an unsigned kernel will not boot with Secure Boot on ($l)" "$M/fw.msg" \
 			"warning: .*unsigned is not signed: with Secure Boot on, $l will refuse it"
 	done
-	"$T/lib/qemu-boot" -q -F uefi -S -c "$M/fw-systemd-boot.iso" -m 256 -t 200 -z "Security violation=>2" \
+	# (systemd-boot meets an exception in the firmware right after its
+	# refusal: wait for that, or for a kernel that starts anyway)
+	"$T/lib/qemu-boot" -q -F uefi -S -c "$M/fw-systemd-boot.iso" -m 256 -t 200 \
+		-z "$(printf '%s\n' "Exception Type" "EFI stub" "Linux version")=>2" \
 		"$TWORK/fw-unsigned.log" >/dev/null 2>&1 &
 	"$T/lib/qemu-boot" -q -F uefi -S -c "$M/fw-grub.iso" -m 256 -t 200 -z "you need to load the kernel first=>2" \
 		"$TWORK/fw-unsigned-grub.log" >/dev/null 2>&1 &

@@ -54,9 +54,10 @@ f2=$(sed -n 's/^R:log freed \([0-9]*\) KiB.*/\1/p' "$L")
 
 # A distribution kernel's .ko.zst modules (as Arch and Ubuntu ship them;
 # derived here from Debian's, whose kernel unpacks none itself): converted
-# at build time, loaded by BusyBox's modprobe, the system comes up
+# at build time to .ko.xz (MODULE_COMPRESS=xz), unpacked and loaded by
+# BusyBox's modprobe, the system comes up
 kt=$(sh "$T/lib/ktree" "$KERNEL_DIR" "$w/kzst" zst $MODULES) &&
-	BUSYBOX=$BUSYBOX KERNEL_DIR=$kt MODULES="$MODULES" OUT=$w/zst.img \
+	BUSYBOX=$BUSYBOX KERNEL_DIR=$kt MODULES="$MODULES" MODULE_COMPRESS=xz OUT=$w/zst.img \
 	GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >"$w/zst.msg" 2>&1 ||
 	fail "an initramfs from a .ko.zst module tree" "$(tail -2 "$w/zst.msg")"
 if [ -f "$w/zst.img" ]; then

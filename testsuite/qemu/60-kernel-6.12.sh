@@ -1,11 +1,12 @@
 # Debian trixie's 6.12 kernel: modules unpacked by the kernel itself
-# (.ko.xz through finit_module) and erofs mounted straight from the image
-# file, no loop device (EROFS_FS_BACKED_BY_FILE).
+# (.ko.xz kept with MODULE_COMPRESS=xz, through finit_module) and erofs
+# mounted straight from the image file, no loop device
+# (EROFS_FS_BACKED_BY_FILE).
 . "$T/lib/testlib.sh"
 . "$T/lib/media.sh"
 K2=${NEW_KERNEL_DIR:?}
 [ -f "$K2/vmlinuz" ] || { fail "6.12 kernel present" "no $K2/vmlinuz (make fetches it)"; exit 0; }
-BUSYBOX=$BUSYBOX KERNEL_DIR=$K2 MODULES=$MODULES OUT=$M/initramfs-6.12.img \
+BUSYBOX=$BUSYBOX KERNEL_DIR=$K2 MODULES=$MODULES MODULE_COMPRESS=xz OUT=$M/initramfs-6.12.img \
 	GEN_CPIO=$TOP/build/gen_cpio "$TOP/scripts/mkinitramfs" >"$M/mk612.log" 2>&1 ||
 	{ fail "initramfs for 6.12" "$(tail -2 "$M/mk612.log")"; exit 0; }
 sz=$(wc -c <"$M/initramfs-6.12.img")
