@@ -96,15 +96,15 @@ else
 fi
 grep -q "Secure Boot: Debian's shim and systemd-boot (trixie)" "$W/a.iso.msg" && hasnt "... and the kernel given is signed: no warning" \
 	"$W/a.iso.msg" "not signed" || fail "mkiso says which chain" "$(cat "$W/a.iso.msg")"
-# a big initramfs (60 MB) beside the kernel in the EFI partition: it fits
+# a big initramfs (80 MB) beside the kernel in the EFI partition: it fits
 # (the FAT's own tables grow with it), byte for byte
-head -c 60000000 /dev/zero >"$W/big.img"
+head -c 80000000 /dev/zero >"$W/big.img"
 if mk "$W/big.iso" LABEL=LRTEST INITRAMFS="$W/big.img"; then
 	esp "$W/big.iso" "$W/esp" || :
-	cmp -s "$W/esp/liveroot/initramfs.img" "$W/big.img" && pass "a 60 MB initramfs: in the EFI partition, byte for byte" ||
-		fail "a 60 MB initramfs in the EFI partition" "$(ls -la "$W/esp/liveroot" 2>&1 | tr '\n' ' ')"
+	cmp -s "$W/esp/liveroot/initramfs.img" "$W/big.img" && pass "an 80 MB initramfs: in the EFI partition, byte for byte" ||
+		fail "an 80 MB initramfs in the EFI partition" "$(ls -la "$W/esp/liveroot" 2>&1 | tr '\n' ' ')"
 else
-	fail "a 60 MB initramfs: an image" "$(tail -2 "$W/big.iso.msg")"
+	fail "an 80 MB initramfs: an image" "$(tail -2 "$W/big.iso.msg")"
 fi
 rm -f "$W/big.img" "$W/big.iso" && rm -rf "$W/esp"
 # EFI_LOADER=grub: Debian's signed GRUB instead, finding the medium by label
