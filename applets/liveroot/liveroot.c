@@ -270,6 +270,7 @@ int liveroot_main(int argc UNUSED_PARAM, char **argv)
 	c.src = &src;
 	if (lr_mount_stack(o, &src, c.bg, &c.nbg) != 0)
 		lr_rescue("the root (images, writable layer, overlay) could not be set up: see above");
+	lr_modprobe_wait();  /* (nothing run from the initramfs lives on past the switch) */
 	lr_memlog("mounted");
 	if (lr_install_shutdown(o, &src) != 0)
 		lr_log("warning: no shutdown stage: the system's own shutdown has to unmount the stack");

@@ -133,6 +133,7 @@ struct globals {
 	char *loaded;                    /* modaliases already handed to modprobe */
 	int preloaded;                   /* the usual modules were asked for */
 	pid_t modprobe_pid;              /* lr_modprobe_bg's run, not waited for yet */
+	const char *modprobe_bg;         /* the names it loads (a static string) */
 	char *ro_dev;                    /* media.c: the media device it made read-only */
 	char *pxeserver;                 /* net.c: the boot server (DHCP siaddr, ip='s SERVER) */
 } FIX_ALIASING;
@@ -163,6 +164,7 @@ int lr_run_modprobe(char *names);
 int lr_modprobe(const char *names);
 void lr_modprobe_bg(const char *names);
 void lr_modprobe_wait(void);
+void lr_modprobe_wait_for(const char *name);
 enum { LR_LOOP_RO = 0, LR_LOOP_RW = 1 };
 int lr_loop_attach(int fd, const char *file, unsigned long long offset,
 		unsigned long long sizelimit, unsigned bsz, unsigned flags,

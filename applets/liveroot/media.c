@@ -23,7 +23,18 @@
 struct collect {
 	char *list;     /* new modaliases: " a b c " */
 	size_t len;
+	int disks;      /* a new USB mass storage or SATA controller */
 };
+
+/* Disks behind a USB mass storage interface or a SATA (AHCI) controller
+ * need sd_mod, which is asked for only once the kernel has found the
+ * disk (scsi:t-0x00): loaded with their driver, it is there by then (a
+ * USB stick waits usb-storage's delay_use, 1 s, before its disk shows). */
+static int has_disks(const char *alias)
+{
+	return (is_prefixed_with(alias, "usb:") && strstr(alias, "ic08"))
+		|| (is_prefixed_with(alias, "pci:") && strstr(alias, "bc01sc06"));
+}
 
 static void add_modalias(struct collect *c, const char *path)
 {
@@ -43,6 +54,7 @@ static void add_modalias(struct collect *c, const char *path)
 		c->list = xrealloc(c->list, c->len + strlen(key) + 1);
 		strcpy(c->list + c->len, key);
 		c->len += strlen(key) - 1; /* the trailing space separates the next */
+		c->disks |= has_disks(buf);
 	}
 	free(key);
 }
@@ -82,7 +94,7 @@ static void collect_modaliases(struct collect *c)
  * extra (in the same modprobe run); returns how many new devices there were. */
 int lr_coldplug(const char *extra)
 {
-	struct collect c = { NULL, 0 };
+	struct collect c = { NULL, 0, 0 };
 	char *old, *p, *all;
 	int n = 0;
 
@@ -95,7 +107,8 @@ int lr_coldplug(const char *extra)
 		free(old);
 	}
 	if (c.list || extra) {
-		all = xasprintf("%s %s", c.list ? c.list : "", extra ? extra : "");
+		all = xasprintf("%s %s%s", c.list ? c.list : "", extra ? extra : "",
+				c.disks ? " sd_mod" : "");
 		lr_run_modprobe(all);
 		free(all);
 	}
@@ -103,12 +116,15 @@ int lr_coldplug(const char *extra)
 	return n;
 }
 
-/* Asked for with the first coldplug: the CD driver with the hardware's
- * (small; sd_mod is left to the disks that ask for it, it pulls in six CRC
- * modules), and -- in a modprobe run of its own, not waited for -- the
- * stack every boot needs, which loads while the kernel probes the buses
- * (dm-mod's start is not cheap: dm-verity there too when verity= asks). */
-static const char preload_hw[] ALIGN1 = "sr_mod";
+/* Asked for with the first coldplug, after the hardware's drivers: the CD
+ * driver and ISO 9660, which most live media are (a CD, or a hybrid ISO
+ * on a stick: loaded here, the mount does not wait for the kernel to run
+ * modprobe for it; small, sd_mod is left to the disks that ask for it, it
+ * pulls in six CRC modules), and -- in a modprobe run of its own, not
+ * waited for -- the stack every boot needs, which loads while the kernel
+ * probes the buses (dm-mod's start is not cheap: dm-verity there too when
+ * verity= asks). */
+static const char preload_hw[] ALIGN1 = "sr_mod isofs";
 static const char preload_stack[] ALIGN1 = "loop squashfs overlay";
 static const char preload_verity[] ALIGN1 = "loop squashfs overlay dm-verity";
 

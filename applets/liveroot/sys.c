@@ -16,6 +16,7 @@
 #include <linux/fs.h>
 #include <sys/swap.h>
 #include <sys/sysinfo.h>
+#include <sys/resource.h>
 
 #ifndef LOOP_CONFIGURE
 # define LOOP_CONFIGURE 0x4C0A
@@ -174,22 +175,25 @@ static char **modprobe_argv(char *names)
 /* run modprobe for NAMES (consumed) and wait: its exit status */
 int lr_run_modprobe(char *names)
 {
-	char **argv = modprobe_argv(names);
+	char **argv;
 	int rc;
 
+	lr_debug("modprobe: %s", skip_whitespace(names));
+	argv = modprobe_argv(names);
 	if (!argv)
 		return 0;
-	lr_debug("modprobe %s%s", argv[2], argv[3] ? " and more" : "");
 	rc = spawn_and_wait(argv);
 	lr_debug("modprobe done");
 	free(argv);
 	return rc;
 }
 
-/* Load NAMES (space separated) in a modprobe run not waited for: the
- * modules every boot needs load while the hardware's drivers probe their
- * buses.  Whatever mounts or attaches a loop device waits for it first
- * (lr_modprobe_wait), so nothing finds them half there. */
+/* Load NAMES (space separated; a static string) in a modprobe run not
+ * waited for: the modules every boot needs load while the hardware's
+ * drivers probe their buses.  Whatever needs one of them waits for the run
+ * first (lr_modprobe_wait_for), so nothing finds them half there.  It runs
+ * at the lowest priority: on one CPU the drivers that find the media come
+ * first, and it fills the time they wait for the hardware. */
 void lr_modprobe_bg(const char *names)
 {
 	char *s = xstrdup(names);
@@ -199,9 +203,14 @@ void lr_modprobe_bg(const char *names)
 	argv = modprobe_argv(s);
 	if (argv) {
 		G.modprobe_pid = spawn(argv);
-		lr_debug("modprobe (not waited for, pid %d): %s", (int)G.modprobe_pid, names);
+		G.modprobe_bg = names;
+		lr_debug("modprobe (not waited for, pid %d, lowest priority): %s",
+				(int)G.modprobe_pid, names);
 		if (G.modprobe_pid < 0)
 			G.modprobe_pid = 0;
+		/* (it may have ended already: ESRCH is no error here) */
+		else if (setpriority(PRIO_PROCESS, G.modprobe_pid, 19) != 0 && errno != ESRCH)
+			lr_debug("setpriority %d: %s", (int)G.modprobe_pid, strerror(errno));
 		free(argv);
 	}
 	free(s);
@@ -215,6 +224,23 @@ void lr_modprobe_wait(void)
 		lr_debug("modprobe (pid %d) done", (int)G.modprobe_pid);
 	}
 	G.modprobe_pid = 0;
+}
+
+/* the same, if that run loads module NAME (a mount's filesystem type) */
+void lr_modprobe_wait_for(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	const char *p = G.modprobe_bg;
+
+	if (G.modprobe_pid <= 0 || !n)
+		return;
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == G.modprobe_bg || p[-1] == ' ') && (p[n] == ' ' || !p[n])) {
+			lr_modprobe_wait();
+			return;
+		}
+		p += n;
+	}
 }
 
 /* names: module names or aliases, separated by spaces or commas */
@@ -367,7 +393,7 @@ int lr_mount(const char *src, const char *target, const char *type,
 {
 	lr_debug("mount -t %s %s %s (flags %#lx, %s)", type, src, target, flags,
 			data ? data : "-");
-	lr_modprobe_wait();
+	lr_modprobe_wait_for(type);
 	if (mount(src, target, type, flags, data) == 0)
 		return 0;
 	if (errno == ENODEV) {

@@ -15,10 +15,19 @@ up uuid && has "virtio disk found by UUID" "$TWORK/uuid.log" \
 
 # --- USB stick (xhci + usb-storage: appears only after the USB bus is up) --
 vfat "$M/live" "$M/usb.img" USBLIVE 0000BEEF 16
-boot usb -u "$M/usb.img" -t 150 -a "liveroot.label=USBLIVE liveroot.timeout=30" || true
+boot usb -u "$M/usb.img" -t 150 -a "liveroot.label=USBLIVE liveroot.timeout=30 liveroot.debug" || true
 up usb && has "USB stick found by label once it appears" "$TWORK/usb.log" \
 	"^R:mountinfo .* /run/liveroot/media .* - vfat /dev/sd[a-z] " "^R:log found LABEL=USBLIVE on /dev/sd" ||
 	fail "USB stick found by label" "$(grep -E 'liveroot:' "$TWORK/usb.log" | tail -3 | tr '\n' ' ')"
+# the disk driver comes with usb-storage's run (the disk shows up a second
+# later), not only once the kernel asks for it; the first run brings the
+# CD driver and ISO 9660 along, after the hardware's drivers; the stack's
+# modules load beside them, at the lowest priority
+up usb && has "sd_mod loads with usb-storage, before its disk shows up" "$TWORK/usb.log" \
+	"^liveroot: debug: \[[0-9.]*\] modprobe: usb:v[0-9A-F]*p[0-9A-F]*d[0-9A-F]*dc00dsc00dp00ic08isc06ip50in00 +sd_mod$" \
+	"^liveroot: debug: \[[0-9.]*\] modprobe: serio:.* pci:.* sr_mod isofs$" \
+	"^liveroot: debug: \[[0-9.]*\] modprobe \\(not waited for, pid [0-9]*, lowest priority\\): loop squashfs overlay$" ||
+	fail "sd_mod with usb-storage" "$(grep 'modprobe' "$TWORK/usb.log" | tr '\n' ' ')"
 
 # --- ISO file on an ext4 partition (GPT), found by PARTUUID and PARTLABEL --
 ext4_initramfs || fail "building the initramfs with ext4" "see the messages above"
