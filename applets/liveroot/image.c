@@ -309,6 +309,9 @@ static int verity_map(const struct lr_image *img, const char *dev, char *out, si
 		bb_error_msg("%s: %s", img->path, why);
 		return -1;
 	}
+	/* (the background modprobe may be loading it: /sys/module shows a
+	 * module that is still starting) */
+	lr_modprobe_wait();
 	if (seq == 0 && access("/sys/module/dm_verity", F_OK) != 0)
 		lr_modprobe("dm-verity");
 	/* the media's own first block: a read error here is the media's */
@@ -396,6 +399,7 @@ static int bg_map(struct lr_image *img, const char *dev, int lfd, char *out, siz
 		return -1;
 	}
 	snprintf(params, sizeof(params), "%u:%u 0", major(st.st_rdev), minor(st.st_rdev));
+	lr_modprobe_wait();  /* (as in verity_map) */
 	if (access("/sys/module/dm_mod", F_OK) != 0)
 		lr_modprobe("dm-mod");
 	if (lr_dm_create(img->bg, "linear", bytes >> 9, params, 1, out, outsz) != 0)

@@ -162,8 +162,11 @@ static int make_fs(int fd, const char *where, unsigned long long size, const cha
 		if (lseek(fd, 0, SEEK_SET) == 0)
 			n = bb_copyfd_eof(tpl, fd);
 		close(tpl);
-		while (waitpid(-1, NULL, WNOHANG) > 0) /* the unpacker */
-			continue;
+		{
+			pid_t p;
+			while ((p = waitpid(-1, NULL, WNOHANG)) > 0) /* the unpacker */
+				lr_reaped(p);  /* (or the background modprobe) */
+		}
 		if (n <= 0 || (unsigned long long)n > size) {
 			bb_error_msg("rw.create: the filesystem template %s is bad", LR_PERSIST_TEMPLATE);
 			return -1;

@@ -165,6 +165,7 @@ int lr_modprobe(const char *names);
 void lr_modprobe_bg(const char *names);
 void lr_modprobe_wait(void);
 void lr_modprobe_wait_for(const char *name);
+void lr_reaped(pid_t pid);
 enum { LR_LOOP_RO = 0, LR_LOOP_RW = 1 };
 int lr_loop_attach(int fd, const char *file, unsigned long long offset,
 		unsigned long long sizelimit, unsigned bsz, unsigned flags,

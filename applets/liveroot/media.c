@@ -119,11 +119,12 @@ int lr_coldplug(const char *extra)
 /* Asked for with the first coldplug, after the hardware's drivers: the CD
  * driver and ISO 9660, which most live media are (a CD, or a hybrid ISO
  * on a stick: loaded here, the mount does not wait for the kernel to run
- * modprobe for it; small, sd_mod is left to the disks that ask for it, it
- * pulls in six CRC modules), and -- in a modprobe run of its own, not
- * waited for -- the stack every boot needs, which loads while the kernel
- * probes the buses (dm-mod's start is not cheap: dm-verity there too when
- * verity= asks). */
+ * modprobe for it; small, unlike sd_mod, which comes with the disk
+ * controllers that need it: has_disks), and -- in a modprobe run of its
+ * own, not waited for -- the stack every boot needs, which loads while
+ * the kernel probes the buses (dm-mod's start is not cheap: dm-verity
+ * there too when verity= asks).  A filesystem there is named as its type
+ * (lr_mount waits for the run by type). */
 static const char preload_hw[] ALIGN1 = "sr_mod isofs";
 static const char preload_stack[] ALIGN1 = "loop squashfs overlay";
 static const char preload_verity[] ALIGN1 = "loop squashfs overlay dm-verity";

@@ -16,7 +16,6 @@
 #include <linux/fs.h>
 #include <sys/swap.h>
 #include <sys/sysinfo.h>
-#include <sys/resource.h>
 
 #ifndef LOOP_CONFIGURE
 # define LOOP_CONFIGURE 0x4C0A
@@ -178,10 +177,19 @@ int lr_run_modprobe(char *names)
 	char **argv;
 	int rc;
 
-	lr_debug("modprobe: %s", skip_whitespace(names));
 	argv = modprobe_argv(names);
 	if (!argv)
 		return 0;
+	if (G.o.flags & LR_DEBUG) {
+		char *all = xstrdup("modprobe:"), *t;
+		for (rc = 2; argv[rc]; rc++) {
+			t = xasprintf("%s %s", all, argv[rc]);
+			free(all);
+			all = t;
+		}
+		lr_debug("%s", all);
+		free(all);
+	}
 	rc = spawn_and_wait(argv);
 	lr_debug("modprobe done");
 	free(argv);
@@ -203,17 +211,26 @@ void lr_modprobe_bg(const char *names)
 	argv = modprobe_argv(s);
 	if (argv) {
 		G.modprobe_pid = spawn(argv);
-		G.modprobe_bg = names;
-		lr_debug("modprobe (not waited for, pid %d, lowest priority): %s",
-				(int)G.modprobe_pid, names);
-		if (G.modprobe_pid < 0)
-			G.modprobe_pid = 0;
-		/* (it may have ended already: ESRCH is no error here) */
-		else if (setpriority(PRIO_PROCESS, G.modprobe_pid, 19) != 0 && errno != ESRCH)
-			lr_debug("setpriority %d: %s", (int)G.modprobe_pid, strerror(errno));
 		free(argv);
 	}
 	free(s);
+	if (G.modprobe_pid <= 0) {
+		G.modprobe_pid = 0;
+		return;
+	}
+	G.modprobe_bg = names;
+	/* (nothing reaps it before lr_modprobe_wait: the pid is still its) */
+	if (setpriority(PRIO_PROCESS, G.modprobe_pid, 19) != 0)
+		bb_perror_msg("warning: setpriority(modprobe %d)", (int)G.modprobe_pid);
+	lr_debug("modprobe (not waited for, pid %d, lowest priority): %s",
+			(int)G.modprobe_pid, names);
+}
+
+/* a child reaped by waitpid(-1): if it was that run, it is over */
+void lr_reaped(pid_t pid)
+{
+	if (pid > 0 && pid == G.modprobe_pid)
+		G.modprobe_pid = 0;
 }
 
 /* the modprobe run lr_modprobe_bg started, if any, done */
@@ -226,7 +243,8 @@ void lr_modprobe_wait(void)
 	G.modprobe_pid = 0;
 }
 
-/* the same, if that run loads module NAME (a mount's filesystem type) */
+/* the same, if that run loads module NAME by name (a mount's filesystem
+ * type: the filesystems in that run are named as their types) */
 void lr_modprobe_wait_for(const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
