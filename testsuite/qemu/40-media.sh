@@ -15,7 +15,8 @@ up uuid && has "virtio disk found by UUID" "$TWORK/uuid.log" \
 
 # --- USB stick (xhci + usb-storage: appears only after the USB bus is up) --
 vfat "$M/live" "$M/usb.img" USBLIVE 0000BEEF 16
-boot usb -u "$M/usb.img" -t 150 -a "liveroot.label=USBLIVE liveroot.timeout=30 liveroot.debug" || true
+boot usb -u "$M/usb.img" -t 150 \
+	-a "liveroot.label=USBLIVE liveroot.timeout=30 liveroot.debug usb-storage.delay_use=0 lrtest.cat=/sys/module/usb_storage/parameters/delay_use" || true
 up usb && has "USB stick found by label once it appears" "$TWORK/usb.log" \
 	"^R:mountinfo .* /run/liveroot/media .* - vfat /dev/sd[a-z] " "^R:log found LABEL=USBLIVE on /dev/sd" ||
 	fail "USB stick found by label" "$(grep -E 'liveroot:' "$TWORK/usb.log" | tail -3 | tr '\n' ' ')"
@@ -28,6 +29,11 @@ up usb && has "sd_mod loads with usb-storage, before its disk shows up" "$TWORK/
 	"^liveroot: debug: \[[0-9.]*\] modprobe: .*pci:.* sr_mod isofs$" \
 	"^liveroot: debug: \[[0-9.]*\] modprobe \\(not waited for, pid [0-9]*, lowest priority\\): loop squashfs overlay$" ||
 	fail "sd_mod with usb-storage" "$(grep 'modprobe' "$TWORK/usb.log" | tr '\n' ' ')"
+# a module's options on the kernel's command line, its name with '-' as
+# people write it (modules.dep says usb_storage)
+up usb && has "usb-storage.delay_use=0 on the command line reaches usb_storage" "$TWORK/usb.log" \
+	"^R:cat /sys/module/usb_storage/parameters/delay_use 0$" ||
+	fail "usb-storage.delay_use=0" "$(grep '^R:cat' "$TWORK/usb.log" | tr '\n' ' ')"
 
 # --- ISO file on an ext4 partition (GPT), found by PARTUUID and PARTLABEL --
 ext4_initramfs || fail "building the initramfs with ext4" "see the messages above"
