@@ -15,7 +15,9 @@ up uuid && has "virtio disk found by UUID" "$TWORK/uuid.log" \
 
 # --- USB stick (xhci + usb-storage: appears only after the USB bus is up) --
 vfat "$M/live" "$M/usb.img" USBLIVE 0000BEEF 16
-boot usb -u "$M/usb.img" -t 150 \
+# (an initramfs with this BUSYBOX: make mutate boots one after another)
+extra_initramfs usb "" || fail "building the initramfs" "see the messages above"
+BOOT_INITRD=$M/initramfs-usb.img boot usb -u "$M/usb.img" -t 150 \
 	-a "liveroot.label=USBLIVE liveroot.timeout=30 liveroot.debug usb-storage.delay_use=0 lrtest.cat=/sys/module/usb_storage/parameters/delay_use" || true
 up usb && has "USB stick found by label once it appears" "$TWORK/usb.log" \
 	"^R:mountinfo .* /run/liveroot/media .* - vfat /dev/sd[a-z] " "^R:log found LABEL=USBLIVE on /dev/sd" ||
